@@ -1,0 +1,70 @@
+import { cdk8s, javascript, JsonPatch } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-patterns',
+  packageName: 'cdk8s-patterns',
+  description: 'Kubernetes design patterns (sidecar, ambassador, adapter, work queue, leader election, ...) as secure, typed cdk8s constructs',
+  author: 'cdk8s-patterns maintainers',
+  authorAddress: 'maintainers@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk8s-patterns/cdk8s-patterns.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk8s', 'kubernetes', 'patterns', 'sidecar', 'ambassador', 'adapter', 'constructs'],
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.16.0',
+
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.3.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  jsiiVersion: '~6.0.0',
+  typescriptVersion: '~6.0.0',
+
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  docgen: true,
+  jestOptions: {
+    jestVersion: '^29',
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/policy/'],
+    },
+  },
+
+  // Bindings for the other jsii languages; building them is a later issue.
+  publishToPypi: { distName: 'cdk8s-patterns', module: 'cdk8s_patterns' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdk8s_patterns',
+    mavenGroupId: 'io.github.cdk8s-patterns',
+    mavenArtifactId: 'cdk8s-patterns',
+  },
+  publishToGo: { moduleName: 'github.com/cdk8s-patterns/cdk8s-patterns-go' },
+
+  devDeps: ['ajv@^8', 'yaml@^2'],
+  gitignore: ['/examples/dist/', '/.cache/'],
+});
+
+for (const p of ['/examples/', '/docs/', '/scripts/', '/bench/', '/.ci/', '/test/']) project.addPackageIgnore(p);
+
+// The lockfile trap (see notes/toolchain.md): newer resolvers pull per-platform optional packages.
+project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
+
+// Fail on every jsii warning: reserved words break the Python and Java bindings.
+project.compileTask.reset('jsii --fail-on-warnings');
+
+// Every example app under examples/ synthesizes into examples/dist/.
+project.addTask('synth', {
+  description: 'Synthesize every example app in examples/ into examples/dist/',
+  exec: 'ts-node --project test/tsconfig.json scripts/synth-examples.ts',
+});
+
+// Unit tests read the Kubernetes 1.28 strict JSON schemas from a cached venv; install it first.
+project.testTask.prependExec('bash scripts/setup-tools.sh --python-only');
+
+project.eslint?.addLintPattern('examples');
+project.eslint?.addLintPattern('scripts');
+
+project.package.file.patch(JsonPatch.add('/engines/node', '>= 20.16.0'));
+
+project.synth();

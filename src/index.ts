@@ -1,0 +1,17 @@
+// Core building blocks
+export { StandardLabels, StandardLabelsProps } from './core/labels';
+export { ResourcePreset, ResourcePresetOptions } from './core/resource-preset';
+export { ContainerSecurityOptions } from './core/security';
+export { HealthProbe, HealthProbeOptions, HttpHealthProbeOptions, TcpHealthProbeOptions, GrpcHealthProbeOptions, ContainerProbes } from './core/health-probe';
+export { PodSpecFields, TopologyKey, TopologySpread } from './core/pod-spec-fields';
+export { RestrictedPods } from './core/restricted-pods';
+export { RestrictedProfile } from './core/restricted-profile';
+export { PodAttachmentProps } from './core/pod-attachment';
+
+// Structural (single-node) patterns
+export { Sidecar, SidecarProps, SharedVolumeOptions } from './structural/sidecar';
+export { Ambassador, AmbassadorProps } from './structural/ambassador';
+export { AmbassadorProxy, EnvoyTcpProxyOptions, TwemproxyRedisOptions } from './structural/ambassador-proxy';
+export { Adapter, AdapterProps, AdapterSharedVolume } from './structural/adapter';
+export { StartupSequence, StartupSequenceProps, NativeSidecarStepOptions } from './structural/startup-sequence';
+export { GracefulShutdown, GracefulShutdownProps } from './structural/graceful-shutdown';

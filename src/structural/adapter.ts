@@ -1,0 +1,158 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ContainerProbes, HealthProbe } from '../core/health-probe';
+import { PodAttachmentProps, attachHelperContainer, findMainContainer, shareEmptyDir } from '../core/pod-attachment';
+import { invalid, validateAbsolutePath, validatePort, validatePortName } from '../core/validation';
+
+/**
+ * A volume the application writes (logs, status files) and the adapter reads.
+ */
+export interface AdapterSharedVolume {
+  /**
+   * Where the application writes, e.g. `/var/log/app`.
+   */
+  readonly mainMountPath: string;
+
+  /**
+   * Where the adapter reads, mounted read-only.
+   * @default - the same path as the application
+   */
+  readonly adapterMountPath?: string;
+
+  /**
+   * Cap the volume's size.
+   * @default Size.mebibytes(256)
+   */
+  readonly sizeLimit?: Size;
+}
+
+/**
+ * Props of `Adapter`.
+ */
+export interface AdapterProps extends PodAttachmentProps {
+  /**
+   * The exporter container (e.g. a Prometheus exporter for the application's native format).
+   * Its `ports` are replaced by the metrics port.
+   */
+  readonly container: kplus.ContainerProps;
+
+  /**
+   * The port the exporter serves metrics on; the adapter owns it.
+   */
+  readonly metricsPort: number;
+
+  /**
+   * The HTTP path of the metrics.
+   * @default '/metrics'
+   */
+  readonly metricsPath?: string;
+
+  /**
+   * The name of the metrics port in the pod and on the Service.
+   * @default 'metrics'
+   */
+  readonly metricsPortName?: string;
+
+  /**
+   * A volume shared with the application when the adapter reads files it writes.
+   * @default - none
+   */
+  readonly sharedVolume?: AdapterSharedVolume;
+
+  /**
+   * A Service (selecting the workload's pods) that also exposes the metrics port and carries the
+   * scrape annotations.
+   * @default - no Service is changed
+   */
+  readonly service?: kplus.Service;
+
+  /**
+   * Add `prometheus.io/scrape`, `prometheus.io/port` and `prometheus.io/path` annotations to
+   * the pod template (and to `service`).
+   * @default true
+   */
+  readonly scrapeAnnotations?: boolean;
+
+  /**
+   * Probes of the exporter.
+   * @default - TCP readiness and liveness probes on the metrics port
+   */
+  readonly probes?: ContainerProbes;
+}
+
+/**
+ * Adapter (Burns & Oppenheimer; Kubernetes Patterns): an exporter container that turns the
+ * application's own output (a status page, log files, a proprietary protocol) into a standard
+ * interface, Prometheus metrics, so every application is monitored the same way.
+ *
+ * The adapter owns the metrics port, reads a shared volume when it consumes files, exposes the
+ * port on a Service and sets the usual scrape annotations.
+ */
+export class Adapter extends Construct {
+  /** The exporter container. */
+  public readonly container: kplus.Container;
+
+  /** The volume shared with the application, when one was asked for. */
+  public readonly sharedVolume?: kplus.Volume;
+
+  /** The metrics port. */
+  public readonly metricsPort: number;
+
+  /** The metrics path. */
+  public readonly metricsPath: string;
+
+  /** The workload the adapter was added to. */
+  public readonly workload: kplus.AbstractPod;
+
+  constructor(scope: Construct, id: string, props: AdapterProps) {
+    super(scope, id);
+    this.workload = props.workload;
+    this.metricsPort = validatePort(this, 'metricsPort', props.metricsPort);
+    this.metricsPath = validateAbsolutePath(this, 'metricsPath', props.metricsPath ?? '/metrics');
+    const portName = validatePortName(this, 'metricsPortName', props.metricsPortName ?? 'metrics');
+    const main = findMainContainer(this, props.workload, props.mainContainer);
+
+    const clash = [...props.workload.containers, ...props.workload.initContainers]
+      .flatMap(c => c.ports.map(p => ({ c: c.name, p })))
+      .find(({ p }) => p.number === this.metricsPort || p.name === portName);
+    if (clash) {
+      invalid(this, 'metricsPort', this.metricsPort, `must not be used by another container of the pod: container ${clash.c} has port ${clash.p.number}${clash.p.name ? ` (${clash.p.name})` : ''}`);
+    }
+
+    const probes = props.probes ?? {
+      readiness: HealthProbe.tcp({ port: this.metricsPort, period: Duration.seconds(5) }),
+      liveness: HealthProbe.tcp({ port: this.metricsPort }),
+    };
+    this.container = attachHelperContainer(this, props, {
+      ...props.container,
+      ports: [{ number: this.metricsPort, name: portName }],
+    }, { name: 'adapter', probes });
+
+    if (props.sharedVolume) {
+      this.sharedVolume = shareEmptyDir(this, 'sharedVolume', this.container, main, {
+        name: `${this.container.name}-shared`,
+        helperMountPath: props.sharedVolume.adapterMountPath ?? props.sharedVolume.mainMountPath,
+        mainMountPath: props.sharedVolume.mainMountPath,
+        helperReadOnly: true,
+        mainReadOnly: false,
+        sizeLimit: props.sharedVolume.sizeLimit,
+      });
+    }
+
+    const annotations = {
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(this.metricsPort),
+      'prometheus.io/path': this.metricsPath,
+    };
+    if (props.scrapeAnnotations ?? true) {
+      for (const [k, v] of Object.entries(annotations)) props.workload.podMetadata.addAnnotation(k, v);
+    }
+    if (props.service) {
+      props.service.bind(this.metricsPort, { name: portName, targetPort: this.metricsPort });
+      if (props.scrapeAnnotations ?? true) {
+        for (const [k, v] of Object.entries(annotations)) props.service.metadata.addAnnotation(k, v);
+      }
+    }
+  }
+}

@@ -7,6 +7,7 @@ export { PodSpecFields, TopologyKey, TopologySpread } from './core/pod-spec-fiel
 export { RestrictedPods } from './core/restricted-pods';
 export { RestrictedProfile } from './core/restricted-profile';
 export { PodAttachmentProps } from './core/pod-attachment';
+export { DisruptionBudget, DisruptionBudgetProps } from './core/disruption-budget';
 
 // Structural (single-node) patterns
 export { Sidecar, SidecarProps, SharedVolumeOptions } from './structural/sidecar';

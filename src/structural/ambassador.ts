@@ -37,6 +37,12 @@ export interface AmbassadorProps extends PodAttachmentProps {
   readonly urlScheme?: string;
 
   /**
+   * The name of the proxy container; give each ambassador of a pod its own.
+   * @default 'ambassador'
+   */
+  readonly containerName?: string;
+
+  /**
    * Probes of the ambassador container. The proxy listens on 127.0.0.1 only, which kubelet
    * probes (sent to the pod IP) cannot reach, so there are none by default.
    * @default - none
@@ -78,12 +84,12 @@ export class Ambassador extends Construct {
     this.configMap = new kplus.ConfigMap(this, 'config', { data: { [proxy.configFileName]: proxy.config } });
     StandardLabels.applyTo(this.configMap, { name: Names.toLabelValue(props.workload), component: 'ambassador' });
 
+    // No containerPort: the proxy listens on 127.0.0.1, unreachable from outside the pod.
     this.container = attachHelperContainer(this, props, {
-      name: 'ambassador',
+      name: props.containerName ?? 'ambassador',
       image: proxy.image,
       command: proxy.command,
       args: proxy.args(CONFIG_DIR),
-      ports: [{ number: proxy.listenPort, name: 'ambassador' }],
     }, { name: 'ambassador', probes: props.probes });
     const volume = kplus.Volume.fromConfigMap(this, 'config-volume', this.configMap, { name: `${this.container.name}-config` });
     this.container.mount(CONFIG_DIR, volume, { readOnly: true });

@@ -1,0 +1,86 @@
+/**
+ * composed: Sidecar, Ambassador and Adapter on one workload. A shop front end reaches its cache
+ * through a twemproxy ambassador on localhost, a log-shipping sidecar reads its access log, and
+ * an nginx exporter adapter turns its status page into Prometheus metrics on the Service.
+ */
+import { App, Chart, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  Adapter, Ambassador, AmbassadorProxy, DisruptionBudget, GracefulShutdown, HealthProbe, PodSpecFields,
+  ResourcePreset, RestrictedPods, Sidecar, TopologyKey,
+} from '../../src';
+
+const REPLICAS = 2;
+
+/** One workload, three pod patterns. */
+export class ComposedChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const cache = new kplus.Deployment(this, 'cache', {
+      replicas: 1,
+      containers: [{
+        name: 'redis',
+        image: 'redis:7.4.1-alpine',
+        args: ['--save', '', '--appendonly', 'no'],
+        portNumber: 6379,
+        securityContext: { user: 999, group: 999 },
+        resources: ResourcePreset.SMALL.toContainerResources(),
+        readiness: kplus.Probe.fromTcpSocket({ port: 6379 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 6379 }),
+        volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(this, 'cache-data', 'data', { sizeLimit: Size.mebibytes(128) }) }],
+      }],
+    });
+    const cacheService = cache.exposeViaService({ name: 'cache', ports: [{ port: 6379, targetPort: 6379, name: 'redis' }] });
+
+    const shop = new kplus.Deployment(this, 'shop', {
+      replicas: REPLICAS,
+      containers: [{
+        name: 'shop',
+        image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
+        portNumber: 8080,
+        securityContext: { user: 101, group: 101 },
+        resources: ResourcePreset.SMALL.toContainerResources(),
+        readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
+        liveness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
+        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'shop-tmp', 'shop-tmp', { sizeLimit: Size.mebibytes(64) }) }],
+      }],
+    });
+    const service = shop.exposeViaService({ name: 'shop', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+
+    new Ambassador(this, 'cache-ambassador', {
+      workload: shop,
+      proxy: AmbassadorProxy.twemproxyRedis({ servers: [`${cacheService.name}:6379`] }),
+      envVar: 'REDIS_URL',
+      urlScheme: 'redis',
+    });
+    new Sidecar(this, 'log-shipper', {
+      workload: shop,
+      container: { name: 'fluent-bit', image: 'fluent/fluent-bit:3.1.9', args: ['-i', 'tail', '-p', 'path=/var/log/nginx/access.log', '-o', 'stdout', '-H', '-P', '2020'], portNumber: 2020 },
+      sharedVolume: { sidecarMountPath: '/var/log/nginx', sidecarReadOnly: true },
+      probes: { readiness: HealthProbe.http('/api/v1/health', { port: 2020 }), liveness: HealthProbe.http('/api/v1/health', { port: 2020 }) },
+    });
+    new Adapter(this, 'metrics', {
+      workload: shop,
+      container: { name: 'nginx-exporter', image: 'nginx/nginx-prometheus-exporter:1.3.0', args: ['--nginx.scrape-uri=http://localhost:8080/stub_status'] },
+      metricsPort: 9113,
+      service,
+    });
+
+    new GracefulShutdown(this, 'shutdown', { workload: shop, terminationGracePeriod: Duration.seconds(30), containers: ['shop'] });
+    PodSpecFields.addTopologySpread(shop, { topologyKey: TopologyKey.HOSTNAME });
+    new DisruptionBudget(this, 'shop-pdb', { workload: shop, replicas: REPLICAS });
+    RestrictedPods.applyTo(this);
+  }
+}
+
+/** Adds this example's charts to an app. */
+export function buildApp(app: App): void {
+  new ComposedChart(app, 'composed');
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

@@ -1,0 +1,96 @@
+/**
+ * flask-redis: the classic microservice demo. A Flask web app counts visits in Redis; it runs
+ * 4 replicas with a ramped rolling update and is exposed as ClusterIP, NodePort and LoadBalancer
+ * Services and through an Ingress with host and path rules. The web image is built from ./app.
+ */
+import { App, Chart, ChartProps, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DisruptionBudget, PodSpecFields, ResourcePreset, RestrictedPods, StandardLabels, TopologyKey } from '../../src';
+
+const WEB_REPLICAS = 4;
+
+/** The Redis store and the Flask web tier. */
+export class FlaskRedisChart extends Chart {
+  constructor(scope: Construct, id: string, props: ChartProps = {}) {
+    super(scope, id, props);
+
+    // Redis: one replica, data on an emptyDir (a cache-like demo store), the official image's UID 999.
+    const redis = new kplus.Deployment(this, 'redis', {
+      replicas: 1,
+      strategy: kplus.DeploymentStrategy.recreate(),
+      containers: [{
+        name: 'redis',
+        image: 'redis:7.4.1-alpine',
+        args: ['--save', '', '--appendonly', 'no'],
+        portNumber: 6379,
+        securityContext: { user: 999, group: 999 },
+        resources: ResourcePreset.SMALL.toContainerResources(),
+        readiness: kplus.Probe.fromTcpSocket({ port: 6379 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 6379 }),
+        volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(this, 'redis-data', 'data', { sizeLimit: Size.mebibytes(256) }) }],
+      }],
+    });
+    labelApp(redis, 'redis', 'database');
+    const redisService = redis.exposeViaService({ name: 'redis', ports: [{ port: 6379, targetPort: 6379, name: 'redis' }] });
+
+    // Web: 4 replicas, a ramped rollout that never drops below 4 ready pods.
+    const web = new kplus.Deployment(this, 'web', {
+      replicas: WEB_REPLICAS,
+      strategy: kplus.DeploymentStrategy.rollingUpdate({
+        maxSurge: kplus.PercentOrAbsolute.absolute(1),
+        maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
+      }),
+      containers: [{
+        name: 'web',
+        image: 'ghcr.io/cdk8s-patterns/flask-visits:1.0.0',
+        portNumber: 5000,
+        envVariables: {
+          REDIS_HOST: kplus.EnvValue.fromValue(redisService.name),
+          REDIS_PORT: kplus.EnvValue.fromValue('6379'),
+        },
+        securityContext: { user: 10001, group: 10001 },
+        resources: ResourcePreset.SMALL.toContainerResources(),
+        readiness: kplus.Probe.fromHttpGet('/healthz', { port: 5000 }),
+        liveness: kplus.Probe.fromHttpGet('/healthz', { port: 5000 }),
+        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'web-tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
+      }],
+    });
+    labelApp(web, 'web', 'frontend');
+    PodSpecFields.addTopologySpread(web, { topologyKey: TopologyKey.HOSTNAME });
+    PodSpecFields.addTopologySpread(web, { topologyKey: TopologyKey.ZONE });
+    new DisruptionBudget(this, 'web-pdb', { workload: web, replicas: WEB_REPLICAS });
+
+    const http = [{ port: 80, targetPort: 5000, name: 'http' }];
+    const clusterIp = web.exposeViaService({ name: 'web', ports: http });
+    web.exposeViaService({ name: 'web-nodeport', serviceType: kplus.ServiceType.NODE_PORT, ports: [{ ...http[0], nodePort: 30080 }] });
+    web.exposeViaService({ name: 'web-lb', serviceType: kplus.ServiceType.LOAD_BALANCER, ports: http });
+
+    const ingress = new kplus.Ingress(this, 'ingress', { className: 'nginx' });
+    const backend = kplus.IngressBackend.fromService(clusterIp, { port: 80 });
+    ingress.addHostRule('visits.example.com', '/', backend, kplus.HttpIngressPathType.PREFIX);
+    ingress.addHostRule('www.example.com', '/visits', backend, kplus.HttpIngressPathType.PREFIX);
+
+    // The containers above are the user's own: make every pod Pod Security "restricted".
+    RestrictedPods.applyTo(this);
+  }
+}
+
+/** The recommended labels on a workload and its pods (selectors keep cdk8s-plus's own label). */
+function labelApp(workload: kplus.Deployment, name: string, component: string): void {
+  for (const [k, v] of Object.entries(StandardLabels.of({ name, component, partOf: 'flask-redis' }))) {
+    workload.metadata.addLabel(k, v);
+    workload.podMetadata.addLabel(k, v);
+  }
+}
+
+/** Adds this example's charts to an app. */
+export function buildApp(app: App): void {
+  new FlaskRedisChart(app, 'flask-redis');
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

@@ -1,0 +1,75 @@
+/**
+ * sidecar: two classic sidecars beside a web server. A git-sync sidecar keeps the site's content
+ * fresh in a shared volume that nginx serves read-only; a Fluent Bit sidecar ships the access
+ * log nginx writes to a second shared volume.
+ */
+import { App, Chart, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { HealthProbe, ResourcePreset, RestrictedPods, Sidecar } from '../../src';
+
+/** A web server with content-sync and log-shipping sidecars. */
+export class SidecarChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const web = new kplus.Deployment(this, 'web', {
+      replicas: 1,
+      containers: [{
+        name: 'nginx',
+        image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
+        portNumber: 8080,
+        securityContext: { user: 101, group: 101 },
+        resources: ResourcePreset.SMALL.toContainerResources(),
+        readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
+        liveness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
+        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'nginx-tmp', 'nginx-tmp', { sizeLimit: Size.mebibytes(64) }) }],
+      }],
+    });
+
+    new Sidecar(this, 'git-sync', {
+      workload: web,
+      container: {
+        name: 'git-sync',
+        image: 'registry.k8s.io/git-sync/git-sync:v4.3.0',
+        args: ['--repo=https://github.com/kubernetes/website', '--ref=main', '--root=/git', '--link=html', '--period=60s', '--depth=1', '--http-bind=:2020'],
+        portNumber: 2020,
+      },
+      sharedVolume: { sidecarMountPath: '/git', mainMountPath: '/usr/share/nginx/html', mainReadOnly: true },
+      writableTmp: true,
+      probes: {
+        readiness: HealthProbe.tcp({ port: 2020 }),
+        liveness: HealthProbe.tcp({ port: 2020 }),
+      },
+    });
+
+    new Sidecar(this, 'log-shipper', {
+      workload: web,
+      container: {
+        name: 'fluent-bit',
+        image: 'fluent/fluent-bit:3.1.9',
+        args: ['-i', 'tail', '-p', 'path=/var/log/nginx/access.log', '-o', 'stdout', '-H', '-P', '2021'],
+        portNumber: 2021,
+      },
+      sharedVolume: { sidecarMountPath: '/var/log/nginx', sidecarReadOnly: true },
+      resources: ResourcePreset.MICRO,
+      probes: {
+        readiness: HealthProbe.http('/api/v1/health', { port: 2021 }),
+        liveness: HealthProbe.http('/api/v1/health', { port: 2021 }),
+      },
+    });
+
+    web.exposeViaService({ name: 'web', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    RestrictedPods.applyTo(this);
+  }
+}
+
+/** Adds this example's charts to an app. */
+export function buildApp(app: App): void {
+  new SidecarChart(app, 'sidecar');
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

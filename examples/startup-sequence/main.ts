@@ -1,0 +1,89 @@
+/**
+ * startup-sequence: a container chain. Before the API starts, a native-sidecar proxy comes up
+ * and passes its startup probe, then an init step waits for the database and a second one runs
+ * the schema migrations. On shutdown a preStop sleep drains traffic within a 40 s grace period,
+ * and the native sidecar stops only after the API. Native sidecars need Kubernetes 1.29+.
+ */
+import { App, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { GracefulShutdown, HealthProbe, ResourcePreset, RestrictedPods, StartupSequence } from '../../src';
+
+/** An API whose pods start in a declared order and stop gracefully. */
+export class StartupSequenceChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const db = new kplus.Deployment(this, 'postgres', {
+      replicas: 1,
+      containers: [{
+        name: 'postgres',
+        image: 'postgres:16.4-alpine',
+        portNumber: 5432,
+        envVariables: {
+          POSTGRES_PASSWORD: kplus.EnvValue.fromValue('demo-only-not-a-secret'),
+          PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
+        },
+        securityContext: { user: 70, group: 70 },
+        resources: ResourcePreset.MEDIUM.toContainerResources(),
+        readiness: kplus.Probe.fromTcpSocket({ port: 5432 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 5432 }),
+        volumeMounts: [
+          { path: '/var/lib/postgresql/data', volume: kplus.Volume.fromEmptyDir(this, 'pgdata', 'pgdata') },
+          { path: '/var/run/postgresql', volume: kplus.Volume.fromEmptyDir(this, 'pgrun', 'pgrun') },
+        ],
+      }],
+    });
+    const dbService = db.exposeViaService({ name: 'postgres', ports: [{ port: 5432, targetPort: 5432, name: 'postgres' }] });
+
+    const api = new kplus.Deployment(this, 'api', {
+      replicas: 1,
+      containers: [{
+        name: 'api',
+        image: 'ghcr.io/cdk8s-patterns/orders-api:2.0.1',
+        portNumber: 8080,
+        envVariables: { DATABASE_URL: kplus.EnvValue.fromValue(`postgres://${dbService.name}:5432/orders`) },
+        securityContext: { user: 10001, group: 10001 },
+        resources: ResourcePreset.SMALL.toContainerResources(),
+        readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+        liveness: kplus.Probe.fromHttpGet('/live', { port: 8080 }),
+      }],
+    });
+
+    const startup = new StartupSequence(this, 'startup', { workload: api });
+    startup.addNativeSidecar({
+      name: 'otel-agent',
+      image: 'otel/opentelemetry-collector:0.111.0',
+      portNumber: 13133,
+      resources: ResourcePreset.MICRO.toContainerResources(),
+    }, {
+      startupProbe: HealthProbe.http('/', { port: 13133, period: Duration.seconds(2), failureThreshold: 30 }),
+      readiness: HealthProbe.http('/', { port: 13133 }),
+      liveness: HealthProbe.http('/', { port: 13133 }),
+    });
+    startup.addInitStep({
+      name: 'wait-for-db',
+      image: 'postgres:16.4-alpine',
+      command: ['sh', '-c', `until pg_isready -h ${dbService.name} -p 5432; do sleep 2; done`],
+    });
+    startup.addInitStep({
+      name: 'migrate',
+      image: 'ghcr.io/cdk8s-patterns/orders-api:2.0.1',
+      command: ['/app/migrate', 'up'],
+    });
+
+    new GracefulShutdown(this, 'shutdown', { workload: api, terminationGracePeriod: Duration.seconds(40), preStopSleepSeconds: 10 });
+    api.exposeViaService({ name: 'api', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    RestrictedPods.applyTo(this);
+  }
+}
+
+/** Adds this example's charts to an app. */
+export function buildApp(app: App): void {
+  new StartupSequenceChart(app, 'startup-sequence');
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

@@ -1,0 +1,49 @@
+/**
+ * Synthesizes every example app (examples/<name>/main.ts, which exports `buildApp(app)`) into
+ * examples/dist/. Everything is rendered into a staging directory first and moved into place
+ * only when every example succeeded, so a failure never leaves half-written output behind.
+ */
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { App } from 'cdk8s';
+
+const examplesDir = resolve(__dirname, '..', 'examples');
+const outDir = join(examplesDir, 'dist');
+
+/** The example apps: every directory under examples/ with a main.ts. */
+export function exampleNames(): string[] {
+  return readdirSync(examplesDir)
+    .filter(d => d !== 'dist' && statSync(join(examplesDir, d)).isDirectory() && existsSync(join(examplesDir, d, 'main.ts')))
+    .sort();
+}
+
+/** Synthesizes one example into `outdir`; returns the files written. */
+export function synthExample(name: string, outdir: string): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(join(examplesDir, name, 'main.ts'));
+  if (typeof mod.buildApp !== 'function') throw new Error(`examples/${name}/main.ts must export buildApp(app: App)`);
+  const before = new Set(existsSync(outdir) ? readdirSync(outdir) : []);
+  const app = new App({ outdir });
+  mod.buildApp(app);
+  app.synth();
+  return readdirSync(outdir).filter(f => !before.has(f));
+}
+
+function main(): void {
+  const staging = mkdtempSync(join(tmpdir(), 'cdk8s-patterns-synth-'));
+  const seen = new Map<string, string>();
+  for (const name of exampleNames()) {
+    const files = synthExample(name, staging);
+    for (const f of files) {
+      if (seen.has(f)) throw new Error(`examples/${name} writes ${f}, which examples/${seen.get(f)} already wrote: chart names must be unique`);
+      seen.set(f, name);
+    }
+    console.log(`examples/${name}: ${files.join(', ')}`);
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  renameSync(staging, outDir);
+  console.log(`${seen.size} manifest files in examples/dist/`);
+}
+
+if (require.main === module) main();

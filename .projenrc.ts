@@ -56,7 +56,7 @@ project.compileTask.reset('jsii --fail-on-warnings');
 // Every example app under examples/ synthesizes into examples/dist/.
 project.addTask('synth', {
   description: 'Synthesize every example app in examples/ into examples/dist/',
-  exec: 'ts-node --project test/tsconfig.json --compilerOptions {\"isolatedModules\":false} scripts/synth-examples.ts',
+  exec: 'ts-node --project scripts/tsconfig.json scripts/synth-examples.ts',
 });
 
 // Unit tests read the Kubernetes 1.28 strict JSON schemas from a cached venv; install it first.

@@ -1,4 +1,5 @@
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { tmpdir } from 'os';
+import { App, Chart, Cron, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   HealthProbe, PodSpecFields, ResourcePreset, RestrictedPods, RestrictedProfile, StandardLabels, TopologyKey,
@@ -74,8 +75,14 @@ describe('RestrictedPods', () => {
     expect(restrictedViolations(manifests)).toEqual([]);
     const c = container(podSpec(only(manifests, 'Deployment')), 'init');
     expect(c.securityContext).toEqual({
-      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, privileged: false, allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      privileged: false,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+      seccompProfile: { type: 'RuntimeDefault' },
     });
     expect(podSpec(only(manifests, 'CronJob')).containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
   });
@@ -183,12 +190,12 @@ describe('PodSpecFields: fields cdk8s-plus-28 lacks reach the YAML', () => {
   });
 });
 
-function cdk8sCron() {
-  return require('cdk8s').Cron.daily();
+function cdk8sCron(): Cron {
+  return Cron.daily();
 }
 
 test('App-level synth runs the hardening too', () => {
-  const app = new App({ outdir: require('os').tmpdir() });
+  const app = new App({ outdir: tmpdir() });
   const chart = new Chart(app, 'x');
   web(chart);
   RestrictedPods.applyTo(app);

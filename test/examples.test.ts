@@ -3,10 +3,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
-import { exampleNames } from '../scripts/synth-examples';
 import { validateManifests } from './schema';
 import { restrictedViolations } from './util';
 import { wiringProblems } from './wiring';
+import { exampleNames } from '../scripts/synth-examples';
 
 const names = exampleNames();
 
@@ -25,6 +25,10 @@ test('the examples this issue promises exist', () => {
 describe.each(names)('example %s', (name) => {
   const yaml = synthYaml(name);
   const manifests = parseAllDocuments(yaml).map(d => d.toJS()).filter((m: any) => m);
+
+  test('matches the reviewed snapshot', () => {
+    expect(yaml).toMatchSnapshot();
+  });
 
   test('two synths are byte-identical', () => {
     expect(synthYaml(name)).toBe(yaml);

@@ -1,6 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { RestrictedProfile } from '../src/core/restricted-profile';
 import { validateManifests } from './schema';
+import { RestrictedProfile } from '../src/core/restricted-profile';
 
 /**
  * Synthesizes a chart the way tests should: every manifest is validated strictly against the

@@ -158,8 +158,13 @@ export class AmbassadorProxy {
   private readonly argsFor: (dir: string) => string[];
 
   private constructor(spec: {
-    kind: string; image: string; listenPort: number; configFileName: string; config: string;
-    command: string[]; args: (dir: string) => string[];
+    kind: string;
+    image: string;
+    listenPort: number;
+    configFileName: string;
+    config: string;
+    command: string[];
+    args: (dir: string) => string[];
   }) {
     this.kind = spec.kind;
     this.image = spec.image;

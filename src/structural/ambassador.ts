@@ -2,11 +2,11 @@ import { createHash } from 'crypto';
 import { Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AmbassadorProxy } from './ambassador-proxy';
 import { ContainerProbes } from '../core/health-probe';
 import { StandardLabels } from '../core/labels';
 import { PodAttachmentProps, attachHelperContainer, findMainContainer } from '../core/pod-attachment';
 import { validateEnvVarName } from '../core/validation';
-import { AmbassadorProxy } from './ambassador-proxy';
 
 /** Where the proxy's configuration is mounted in the ambassador container. */
 const CONFIG_DIR = '/etc/ambassador';

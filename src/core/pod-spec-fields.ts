@@ -73,7 +73,7 @@ export class PodSpecFields {
    * How long pods get between SIGTERM and SIGKILL.
    */
   public static setTerminationGracePeriod(workload: kplus.AbstractPod, grace: Duration): void {
-    const seconds = grace.toSeconds();
+    const seconds = grace.toSeconds({ integral: false });
     if (!Number.isInteger(seconds) || seconds < 0) {
       invalid(workload, 'terminationGracePeriod', seconds, 'must be a whole number of seconds, at least 0');
     }

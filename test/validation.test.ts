@@ -1,0 +1,94 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { AmbassadorProxy, DisruptionBudget, PodSpecFields, RestrictedPods, Sidecar } from '../src';
+import {
+  validateAbsolutePath, validateDnsLabel, validateDnsSubdomain, validateEnvVarName, validateLabelValue,
+  validateNonNegativeInt, validatePort, validatePortName, validatePositiveInt,
+} from '../src/core/validation';
+import { Duration } from 'cdk8s';
+
+const chart = Testing.chart();
+
+describe('input validators name the construct, the field, the value and what is allowed', () => {
+  test.each([
+    [() => validateDnsLabel(chart, 'name', 'Web_1'), 'test: invalid name "Web_1": must be a DNS-1123 label: at most 63 characters'],
+    [() => validateDnsLabel(chart, 'name', 'a'.repeat(64)), `test: invalid name "${'a'.repeat(64)}": must be a DNS-1123 label`],
+    [() => validateDnsSubdomain(chart, 'metadata.name', '-web.example'), 'test: invalid metadata.name "-web.example": must be a DNS-1123 subdomain'],
+    [() => validateLabelValue(chart, 'label', 'has space'), 'test: invalid label "has space": must be a label value: at most 63 characters'],
+    [() => validatePort(chart, 'port', 0), 'test: invalid port 0: must be an integer port number from 1 to 65535'],
+    [() => validatePort(chart, 'port', 65536), 'test: invalid port 65536: must be an integer port number from 1 to 65535'],
+    [() => validatePort(chart, 'port', 80.5), 'test: invalid port 80.5: must be an integer port number from 1 to 65535'],
+    [() => validatePortName(chart, 'portName', 'a-very-long-port-name'), 'test: invalid portName "a-very-long-port-name": must be a port name: at most 15 characters'],
+    [() => validatePortName(chart, 'portName', '8080'), 'test: invalid portName "8080": must be a port name'],
+    [() => validatePortName(chart, 'portName', 'web--http'), 'test: invalid portName "web--http": must be a port name'],
+    [() => validatePositiveInt(chart, 'replicas', 0), 'test: invalid replicas 0: must be a whole number of at least 1'],
+    [() => validateNonNegativeInt(chart, 'delay', -1), 'test: invalid delay -1: must be a whole number of at least 0'],
+    [() => validateEnvVarName(chart, 'env', '9LIVES'), 'test: invalid env "9LIVES": must be an environment variable name'],
+    [() => validateAbsolutePath(chart, 'path', '/a/../b'), 'test: invalid path "/a/../b": must be an absolute path starting with "/" and without ".."'],
+  ])('%#', (fn, message) => {
+    expect(fn).toThrow(message);
+  });
+
+  test('valid values pass through', () => {
+    expect(validateDnsLabel(chart, 'n', 'web-1')).toBe('web-1');
+    expect(validateDnsSubdomain(chart, 'n', 'web.example')).toBe('web.example');
+    expect(validateLabelValue(chart, 'n', 'v1.2_beta')).toBe('v1.2_beta');
+    expect(validatePort(chart, 'p', 65535)).toBe(65535);
+    expect(validatePortName(chart, 'p', 'http-metrics')).toBe('http-metrics');
+    expect(validatePositiveInt(chart, 'p', 1)).toBe(1);
+    expect(validateNonNegativeInt(chart, 'p', 0)).toBe(0);
+    expect(validateEnvVarName(chart, 'e', 'REDIS_URL')).toBe('REDIS_URL');
+    expect(validateAbsolutePath(chart, 'p', '/var/log')).toBe('/var/log');
+  });
+});
+
+describe('container security settings that break Pod Security "restricted" fail at synth', () => {
+  const web = () => {
+    const c = Testing.chart();
+    return { c, d: new kplus.Deployment(c, 'web', { containers: [{ name: 'web', image: 'x/web:1' }] }) };
+  };
+  test.each([
+    [{ allowPrivilegeEscalation: true }, 'test/s: invalid container.securityContext.allowPrivilegeEscalation true: must be false under Pod Security "restricted"'],
+    [{ ensureNonRoot: false }, 'test/s: invalid container.securityContext.ensureNonRoot false: must be true under Pod Security "restricted"'],
+    [{ user: 0 }, 'test/s: invalid container.securityContext.user 0: must be a non-zero UID under Pod Security "restricted"'],
+    [{ seccompProfile: { type: kplus.SeccompProfileType.UNCONFINED } }, 'test/s: invalid container.securityContext.seccompProfile.type "Unconfined": must be RuntimeDefault or Localhost under Pod Security "restricted"'],
+  ])('%j', (securityContext, message) => {
+    const { c, d } = web();
+    expect(() => new Sidecar(c, 's', { workload: d, container: { name: 's', image: 'x/s:1', securityContext } })).toThrow(message);
+  });
+
+  test.each([
+    [{ allowPrivilegeEscalation: true }, 'test/web: container web: securityContext.allowPrivilegeEscalation is true; Pod Security "restricted" forbids it'],
+    [{ ensureNonRoot: false }, 'test/web: container web: securityContext.ensureNonRoot is false; Pod Security "restricted" requires non-root'],
+    [{ user: 0 }, 'test/web: container web: securityContext.user is 0; Pod Security "restricted" requires non-root'],
+    [{ capabilities: { add: [kplus.Capability.NET_ADMIN] } }, 'test/web: container web: securityContext.capabilities.add has NET_ADMIN; only NET_BIND_SERVICE is allowed'],
+  ])('RestrictedPods refuses %j', (securityContext, message) => {
+    const c = Testing.chart();
+    new kplus.Deployment(c, 'web', { containers: [{ name: 'web', image: 'x/web:1', securityContext }] });
+    RestrictedPods.applyTo(c);
+    expect(() => Testing.synth(c)).toThrow(message);
+  });
+});
+
+describe('other validations', () => {
+  test('DisruptionBudget', () => {
+    const c = Testing.chart();
+    const d = new kplus.Deployment(c, 'web', { containers: [{ image: 'x/web:1' }] });
+    expect(() => new DisruptionBudget(c, 'a', { workload: d, replicas: 1 }))
+      .toThrow('test/a: invalid replicas 1: must be at least 2: a budget on a single replica blocks every node drain');
+    expect(() => new DisruptionBudget(c, 'b', { workload: d, replicas: 3, maxUnavailable: 3 }))
+      .toThrow('test/b: invalid maxUnavailable 3: must be a whole number from 1 to replicas - 1 (2)');
+  });
+
+  test('termination grace period', () => {
+    const c = Testing.chart();
+    const d = new kplus.Deployment(c, 'web', { containers: [{ image: 'x/web:1' }] });
+    expect(() => PodSpecFields.setTerminationGracePeriod(d, Duration.millis(1500)))
+      .toThrow('test/web: invalid terminationGracePeriod 1.5: must be a whole number of seconds, at least 0');
+  });
+
+  test('twemproxy server ports', () => {
+    expect(() => AmbassadorProxy.twemproxyRedis({ servers: ['redis:70000'] }))
+      .toThrow('AmbassadorProxy.twemproxyRedis: invalid servers port 70000: must be an integer port number from 1 to 65535');
+  });
+});

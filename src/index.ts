@@ -16,3 +16,7 @@ export { AmbassadorProxy, EnvoyTcpProxyOptions, TwemproxyRedisOptions } from './
 export { Adapter, AdapterProps, AdapterSharedVolume } from './structural/adapter';
 export { StartupSequence, StartupSequenceProps, NativeSidecarStepOptions } from './structural/startup-sequence';
 export { GracefulShutdown, GracefulShutdownProps } from './structural/graceful-shutdown';
+
+// Behavioral patterns
+export { WorkloadPatternProps, HighAvailabilityDefaults } from './core/workload-pattern';
+export { LeaderElected, LeaderElectedProps, LeaderElectorSidecarOptions, LeaseAccessOptions, LeaseAccess } from './behavioral/leader-elected';

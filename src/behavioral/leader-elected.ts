@@ -1,0 +1,185 @@
+import { Names } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DisruptionBudget } from '../core/disruption-budget';
+import { StandardLabels } from '../core/labels';
+import { attachHelperContainer } from '../core/pod-attachment';
+import { validateDnsSubdomain, validatePort, validatePositiveInt } from '../core/validation';
+import {
+  HighAvailabilityDefaults, WorkloadPatternProps, applyHighAvailability, hardenContainers, labelAndSelect, patternLabels,
+} from '../core/workload-pattern';
+
+/**
+ * A leader-elector sidecar for applications that do not embed leader election: it takes part
+ * in the election and tells the application who leads on localhost.
+ */
+export interface LeaderElectorSidecarOptions {
+  /**
+   * The elector image (it must use a `coordination.k8s.io` Lease lock).
+   */
+  readonly image: string;
+
+  /**
+   * The port on 127.0.0.1 where the elector reports the current leader.
+   * @default 4040
+   */
+  readonly port?: number;
+
+  /**
+   * The elector's arguments.
+   * @default ['--election=<lease>', '--election-namespace=$(POD_NAMESPACE)', '--id=$(POD_NAME)', '--http=127.0.0.1:<port>']
+   */
+  readonly args?: string[];
+}
+
+/**
+ * Props of `LeaderElected`.
+ */
+export interface LeaderElectedProps extends WorkloadPatternProps, HighAvailabilityDefaults {
+  /**
+   * Replicas; one leads, the others stand by.
+   * @default 2
+   */
+  readonly replicas?: number;
+
+  /**
+   * The name of the Lease the replicas compete for.
+   * @default - derived from the construct path
+   */
+  readonly leaseName?: string;
+
+  /**
+   * Also allow creating and patching Events, for applications whose elector records
+   * leadership changes (client-go's `EventRecorder`).
+   * @default false
+   */
+  readonly recordEvents?: boolean;
+
+  /**
+   * Add a leader-elector sidecar for an application that does not elect by itself.
+   * @default - none: the application embeds election (e.g. client-go's leaderelection)
+   */
+  readonly electorSidecar?: LeaderElectorSidecarOptions;
+}
+
+/**
+ * Options of `LeaderElected.grantLeaseAccess`.
+ */
+export interface LeaseAccessOptions {
+  /**
+   * The Lease the ServiceAccount may read and renew.
+   */
+  readonly leaseName: string;
+
+  /**
+   * Also allow creating and patching Events.
+   * @default false
+   */
+  readonly recordEvents?: boolean;
+}
+
+/**
+ * The RBAC objects that `LeaderElected.grantLeaseAccess` creates.
+ */
+export interface LeaseAccess {
+  /** The Role. */
+  readonly role: kplus.Role;
+  /** The RoleBinding. */
+  readonly roleBinding: kplus.RoleBinding;
+}
+
+/** Downward-API and election variables every leader-elected container receives. */
+export const LEASE_ENV = { LEASE_NAME: 'LEASE_NAME', LEASE_NAMESPACE: 'LEASE_NAMESPACE', POD_NAME: 'POD_NAME', POD_NAMESPACE: 'POD_NAMESPACE' };
+
+/**
+ * Leader election, in the application (Kubernetes Patterns, Singleton Service; Burns &
+ * Oppenheimer): N replicas of which one leads, through a `coordination.k8s.io` Lease.
+ *
+ * Creates the ServiceAccount, a Role with exactly the verbs client-go's LeaseLock needs (get,
+ * create and update on leases; get and update limited to this lease by name; events only when
+ * asked), the RoleBinding, and a Deployment whose pods mount the token and receive `LEASE_NAME`,
+ * `LEASE_NAMESPACE`, `POD_NAME` and `POD_NAMESPACE` (the identity, from the downward API).
+ */
+export class LeaderElected extends Construct {
+  /**
+   * Lets an existing ServiceAccount take part in a lease election in its namespace.
+   */
+  public static grantLeaseAccess(scope: Construct, id: string, serviceAccount: kplus.IServiceAccount, options: LeaseAccessOptions): LeaseAccess {
+    const c = new Construct(scope, id);
+    validateDnsSubdomain(c, 'leaseName', options.leaseName);
+    const role = new kplus.Role(c, 'role');
+    // client-go creates the lease on first election; create cannot be limited by name.
+    role.allow(['create'], kplus.ApiResource.LEASES);
+    role.allow(['get', 'update'], { apiGroup: 'coordination.k8s.io', resourceType: 'leases', resourceName: options.leaseName });
+    if (options.recordEvents) role.allow(['create', 'patch'], kplus.ApiResource.EVENTS);
+    const roleBinding = role.bind(serviceAccount);
+    return { role, roleBinding };
+  }
+
+  /** The Deployment of the replicas. */
+  public readonly deployment: kplus.Deployment;
+  /** The ServiceAccount the replicas run as. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Role that allows the lease verbs. */
+  public readonly role: kplus.Role;
+  /** The RoleBinding of the Role to the ServiceAccount. */
+  public readonly roleBinding: kplus.RoleBinding;
+  /** The name of the Lease. */
+  public readonly leaseName: string;
+  /** The PodDisruptionBudget, for two or more replicas. */
+  public readonly disruptionBudget?: DisruptionBudget;
+  /** The elector sidecar, when one was asked for. */
+  public readonly elector?: kplus.Container;
+
+  constructor(scope: Construct, id: string, props: LeaderElectedProps) {
+    super(scope, id);
+    const replicas = validatePositiveInt(this, 'replicas', props.replicas ?? 2);
+    this.leaseName = validateDnsSubdomain(this, 'leaseName', props.leaseName ?? Names.toDnsLabel(this));
+    const labels = patternLabels(this, props, 'leader-elected');
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { automountToken: false });
+    StandardLabels.applyTo(this.serviceAccount, labels);
+    const access = LeaderElected.grantLeaseAccess(this, 'lease-access', this.serviceAccount, {
+      leaseName: this.leaseName,
+      recordEvents: props.recordEvents,
+    });
+    this.role = access.role;
+    this.roleBinding = access.roleBinding;
+    StandardLabels.applyTo(this.role, labels);
+    StandardLabels.applyTo(this.roleBinding, labels);
+
+    const env = {
+      [LEASE_ENV.LEASE_NAME]: kplus.EnvValue.fromValue(this.leaseName),
+      [LEASE_ENV.LEASE_NAMESPACE]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
+      [LEASE_ENV.POD_NAME]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
+      [LEASE_ENV.POD_NAMESPACE]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
+    };
+    const containers = hardenContainers(this, props).map(c => ({ ...c, envVariables: { ...env, ...c.envVariables } }));
+    this.deployment = new kplus.Deployment(this, 'deployment', {
+      replicas,
+      select: false,
+      containers,
+      serviceAccount: this.serviceAccount,
+      // The election talks to the API server; only these pods get a token.
+      automountServiceAccountToken: true,
+    });
+    labelAndSelect(this.deployment, labels);
+
+    if (props.electorSidecar) {
+      const port = validatePort(this, 'electorSidecar.port', props.electorSidecar.port ?? 4040);
+      this.elector = attachHelperContainer(this, { workload: this.deployment }, {
+        name: 'leader-elector',
+        image: props.electorSidecar.image,
+        args: props.electorSidecar.args ?? [
+          `--election=${this.leaseName}`, '--election-namespace=$(POD_NAMESPACE)', '--id=$(POD_NAME)', `--http=127.0.0.1:${port}`,
+        ],
+        envVariables: env,
+      }, { name: 'leader-elector' });
+      for (const c of this.deployment.containers.filter(x => x !== this.elector)) {
+        c.env.addVariable('LEADER_ELECTOR_URL', kplus.EnvValue.fromValue(`http://localhost:${port}`));
+      }
+    }
+
+    this.disruptionBudget = applyHighAvailability(this, this.deployment, replicas, props);
+  }
+}

@@ -1,0 +1,106 @@
+import { Names } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { hardenedContainerProps } from './container-defaults';
+import { DisruptionBudget } from './disruption-budget';
+import { StandardLabels, StandardLabelsProps } from './labels';
+import { PodSpecFields, TopologyKey } from './pod-spec-fields';
+import { ResourcePreset } from './resource-preset';
+import { ContainerSecurityOptions } from './security';
+import { invalid, validateLabelValue } from './validation';
+
+/**
+ * Props shared by every workload pattern: the user's containers and how they are run.
+ */
+export interface WorkloadPatternProps {
+  /**
+   * The application containers. Each gets the restricted security context merged over what it
+   * sets, and `resources` from the preset when it sets none.
+   */
+  readonly containers: kplus.ContainerProps[];
+
+  /**
+   * Resources of each container that sets none.
+   * @default ResourcePreset.MEDIUM
+   */
+  readonly resources?: ResourcePreset;
+
+  /**
+   * How the containers are locked down (always Pod Security *restricted*).
+   * @default - UID/GID 65532, read-only root filesystem, no capabilities
+   */
+  readonly security?: ContainerSecurityOptions;
+
+  /**
+   * `app.kubernetes.io/name` of everything the pattern creates.
+   * @default - the construct's id
+   */
+  readonly appName?: string;
+
+  /**
+   * `app.kubernetes.io/part-of` of everything the pattern creates.
+   * @default - not set
+   */
+  readonly partOf?: string;
+}
+
+/**
+ * The labels of one pattern instance: `instance` comes from the construct path, so two
+ * instances of a pattern in one namespace never select each other's pods.
+ */
+export function patternLabels(scope: Construct, props: WorkloadPatternProps, component: string): StandardLabelsProps {
+  const name = validateLabelValue(scope, 'appName', props.appName ?? scope.node.id);
+  return { name, instance: Names.toLabelValue(scope), component, partOf: props.partOf };
+}
+
+/**
+ * The user's containers, hardened and sized; fails on none, or on two with the same name.
+ */
+export function hardenContainers(scope: Construct, props: WorkloadPatternProps, defaultPreset: ResourcePreset = ResourcePreset.MEDIUM): kplus.ContainerProps[] {
+  if (props.containers.length === 0) invalid(scope, 'containers', [], 'must list at least one container');
+  const seen = new Set<string>();
+  return props.containers.map((c, i) => {
+    const name = c.name ?? (i === 0 ? 'main' : `container-${i}`);
+    if (seen.has(name)) invalid(scope, `containers[${i}].name`, name, 'must be unique within the pod');
+    seen.add(name);
+    return hardenedContainerProps(scope, `containers[${i}]`, { ...c, name }, {
+      preset: props.resources ?? defaultPreset,
+      security: props.security,
+    });
+  });
+}
+
+/**
+ * Puts the standard labels on a workload and its pod template, and selects its pods by the
+ * stable ones. The workload must have been created with `select: false`.
+ */
+export function labelAndSelect(workload: kplus.Workload, labels: StandardLabelsProps): void {
+  for (const [k, v] of Object.entries(StandardLabels.of(labels))) {
+    workload.metadata.addLabel(k, v);
+    workload.podMetadata.addLabel(k, v);
+  }
+  workload.select(kplus.LabelSelector.of({ labels: StandardLabels.selector(labels) }));
+}
+
+/**
+ * Options for the high-availability defaults of a replicated workload.
+ */
+export interface HighAvailabilityDefaults {
+  /**
+   * Create a PodDisruptionBudget and spread the pods over nodes and zones when the workload
+   * runs two or more replicas.
+   * @default true
+   */
+  readonly highAvailability?: boolean;
+}
+
+/**
+ * For two or more replicas: a PodDisruptionBudget allowing one pod down at a time, and a
+ * topology spread over nodes and zones (soft, so a single-zone cluster still schedules).
+ */
+export function applyHighAvailability(scope: Construct, workload: kplus.Workload, replicas: number, options: HighAvailabilityDefaults): DisruptionBudget | undefined {
+  if (replicas < 2 || options.highAvailability === false) return undefined;
+  PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.HOSTNAME });
+  PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.ZONE });
+  return new DisruptionBudget(scope, 'disruption-budget', { workload, replicas });
+}

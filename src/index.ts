@@ -18,5 +18,6 @@ export { StartupSequence, StartupSequenceProps, NativeSidecarStepOptions } from 
 export { GracefulShutdown, GracefulShutdownProps } from './structural/graceful-shutdown';
 
 // Behavioral patterns
-export { WorkloadPatternProps, HighAvailabilityDefaults } from './core/workload-pattern';
+export { WorkloadOptions, WorkloadPatternProps, HighAvailabilityDefaults } from './core/workload-pattern';
 export { LeaderElected, LeaderElectedProps, LeaderElectorSidecarOptions, LeaseAccessOptions, LeaseAccess } from './behavioral/leader-elected';
+export { WorkQueue, WorkQueueProps, WorkQueueMode, ExistingQueueOptions, WorkQueueAutoscaling } from './behavioral/work-queue';

@@ -10,15 +10,9 @@ import { ContainerSecurityOptions } from './security';
 import { invalid, validateLabelValue } from './validation';
 
 /**
- * Props shared by every workload pattern: the user's containers and how they are run.
+ * How a workload pattern runs the containers it is given, and how it labels what it creates.
  */
-export interface WorkloadPatternProps {
-  /**
-   * The application containers. Each gets the restricted security context merged over what it
-   * sets, and `resources` from the preset when it sets none.
-   */
-  readonly containers: kplus.ContainerProps[];
-
+export interface WorkloadOptions {
   /**
    * Resources of each container that sets none.
    * @default ResourcePreset.MEDIUM
@@ -45,10 +39,21 @@ export interface WorkloadPatternProps {
 }
 
 /**
+ * Props shared by every workload pattern: the user's containers and how they are run.
+ */
+export interface WorkloadPatternProps extends WorkloadOptions {
+  /**
+   * The application containers. Each gets the restricted security context merged over what it
+   * sets, and `resources` from the preset when it sets none.
+   */
+  readonly containers: kplus.ContainerProps[];
+}
+
+/**
  * The labels of one pattern instance: `instance` comes from the construct path, so two
  * instances of a pattern in one namespace never select each other's pods.
  */
-export function patternLabels(scope: Construct, props: WorkloadPatternProps, component: string): StandardLabelsProps {
+export function patternLabels(scope: Construct, props: WorkloadOptions, component: string): StandardLabelsProps {
   const name = validateLabelValue(scope, 'appName', props.appName ?? scope.node.id);
   return { name, instance: Names.toLabelValue(scope), component, partOf: props.partOf };
 }

@@ -21,3 +21,4 @@ export { GracefulShutdown, GracefulShutdownProps } from './structural/graceful-s
 export { WorkloadOptions, WorkloadPatternProps, HighAvailabilityDefaults } from './core/workload-pattern';
 export { LeaderElected, LeaderElectedProps, LeaderElectorSidecarOptions, LeaseAccessOptions, LeaseAccess } from './behavioral/leader-elected';
 export { WorkQueue, WorkQueueProps, WorkQueueMode, ExistingQueueOptions, WorkQueueAutoscaling } from './behavioral/work-queue';
+export { Singleton, SingletonProps, SingletonGuarantee, SingletonEviction } from './behavioral/singleton';

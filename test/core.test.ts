@@ -203,3 +203,10 @@ test('App-level synth runs the hardening too', () => {
   expect(yaml).toContain('- ALL');
   expect(yaml).toContain('RuntimeDefault');
 });
+
+test('probe timing is validated', () => {
+  expect(() => HealthProbe.tcp({ port: 80, period: Duration.millis(500) }))
+    .toThrow('HealthProbe.tcp: invalid period 0.5: must be a whole number of seconds, at least 1');
+  expect(() => HealthProbe.http('/', { port: 80, timeout: Duration.seconds(0) }))
+    .toThrow('HealthProbe.http: invalid timeout 0: must be a whole number of seconds, at least 1');
+});

@@ -74,10 +74,14 @@ describe('other validations', () => {
   test('DisruptionBudget', () => {
     const c = Testing.chart();
     const d = new kplus.Deployment(c, 'web', { containers: [{ image: 'x/web:1' }] });
-    expect(() => new DisruptionBudget(c, 'a', { workload: d, replicas: 1 }))
-      .toThrow('test/a: invalid replicas 1: must be at least 2: a budget on a single replica blocks every node drain');
+    expect(() => new DisruptionBudget(c, 'a', { workload: d, replicas: 0 }))
+      .toThrow('test/a: invalid replicas 0: must be a whole number of at least 1');
     expect(() => new DisruptionBudget(c, 'b', { workload: d, replicas: 3, maxUnavailable: 3 }))
-      .toThrow('test/b: invalid maxUnavailable 3: must be a whole number from 1 to replicas - 1 (2)');
+      .toThrow('test/b: invalid maxUnavailable 3: must be a whole number from 1 to 2 (replicas - 1, or 1 for a single replica)');
+    expect(() => new DisruptionBudget(c, 'c', { workload: d, replicas: 3, minAvailable: 4 }))
+      .toThrow('test/c: invalid minAvailable 4: must be a whole number from 1 to replicas (3)');
+    expect(() => new DisruptionBudget(c, 'e', { workload: d, replicas: 3, minAvailable: 1, maxUnavailable: 1 }))
+      .toThrow('test/e: invalid minAvailable 1: must not be set together with maxUnavailable: give one of them');
   });
 
   test('termination grace period', () => {

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabels } from './labels';
-import { invalid } from './validation';
+import { invalid, validatePositiveInt } from './validation';
 
 /**
  * Props of `DisruptionBudget`.
@@ -15,20 +15,27 @@ export interface DisruptionBudgetProps {
   readonly workload: kplus.Workload;
 
   /**
-   * The number of replicas the workload runs; the budget must leave room to evict one.
+   * The number of replicas the workload runs.
    */
   readonly replicas: number;
 
   /**
    * Pods that may be unavailable at once during voluntary disruptions (drains, upgrades).
-   * @default 1
+   * @default 1 (unless `minAvailable` is set)
    */
   readonly maxUnavailable?: number;
+
+  /**
+   * Pods that must stay available instead; `minAvailable` equal to `replicas` blocks node drains
+   * until an operator moves a pod, so it is only for workloads that must never be evicted.
+   * @default - not set: `maxUnavailable` applies
+   */
+  readonly minAvailable?: number;
 }
 
 /**
  * A `policy/v1` PodDisruptionBudget for a workload (cdk8s-plus-28 has none): node drains and
- * cluster upgrades evict at most `maxUnavailable` of its pods at a time.
+ * cluster upgrades evict at most `maxUnavailable` of its pods at a time (or keep `minAvailable`).
  */
 export class DisruptionBudget extends Construct {
   /** The PodDisruptionBudget. */
@@ -36,17 +43,22 @@ export class DisruptionBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
     super(scope, id);
-    const maxUnavailable = props.maxUnavailable ?? 1;
-    if (!Number.isInteger(props.replicas) || props.replicas < 2) {
-      invalid(this, 'replicas', props.replicas, 'must be at least 2: a budget on a single replica blocks every node drain');
+    validatePositiveInt(this, 'replicas', props.replicas);
+    if (props.minAvailable !== undefined && props.maxUnavailable !== undefined) {
+      invalid(this, 'minAvailable', props.minAvailable, 'must not be set together with maxUnavailable: give one of them');
     }
-    if (!Number.isInteger(maxUnavailable) || maxUnavailable < 1 || maxUnavailable >= props.replicas) {
-      invalid(this, 'maxUnavailable', maxUnavailable, `must be a whole number from 1 to replicas - 1 (${props.replicas - 1})`);
+    if (props.minAvailable !== undefined && (!Number.isInteger(props.minAvailable) || props.minAvailable < 1 || props.minAvailable > props.replicas)) {
+      invalid(this, 'minAvailable', props.minAvailable, `must be a whole number from 1 to replicas (${props.replicas})`);
+    }
+    const maxUnavailable = props.minAvailable === undefined ? props.maxUnavailable ?? 1 : undefined;
+    if (maxUnavailable !== undefined && (!Number.isInteger(maxUnavailable) || maxUnavailable < 1 || maxUnavailable > Math.max(1, props.replicas - 1))) {
+      invalid(this, 'maxUnavailable', maxUnavailable, `must be a whole number from 1 to ${Math.max(1, props.replicas - 1)} (replicas - 1, or 1 for a single replica)`);
     }
     this.apiObject = new k8s.KubePodDisruptionBudget(this, 'Resource', {
       metadata: { labels: StandardLabels.of({ name: Names.toLabelValue(props.workload), component: 'disruption-budget' }) },
       spec: {
-        maxUnavailable: k8s.IntOrString.fromNumber(maxUnavailable),
+        maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
+        minAvailable: props.minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(props.minAvailable),
         selector: { matchLabels: { ...props.workload.matchLabels } },
       },
     });

@@ -147,6 +147,11 @@ export class HealthProbe {
         invalidInput(`HealthProbe.${kind}`, field, value, 'must be a whole number of at least 1');
       }
     }
+    for (const [field, value] of Object.entries({ period: options.period, timeout: options.timeout })) {
+      if (value !== undefined && (value.toSeconds({ integral: false }) < 1 || !Number.isInteger(value.toSeconds({ integral: false })))) {
+        invalidInput(`HealthProbe.${kind}`, field, value.toSeconds({ integral: false }), 'must be a whole number of seconds, at least 1');
+      }
+    }
     if (this.port !== undefined && (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535)) {
       invalidInput(`HealthProbe.${kind}`, 'port', this.port, 'must be an integer port number from 1 to 65535');
     }

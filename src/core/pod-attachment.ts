@@ -91,6 +91,7 @@ export function attachHelperContainer(
   const added = props.nativeSidecar
     ? props.workload.addInitContainer({ ...hardened, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS })
     : props.workload.addContainer(hardened);
+  HELPERS.add(added);
   if (props.writableTmp) mountWritableTmp(scope, added);
   if (defaults.probes) PodSpecFields.setProbes(props.workload, name, defaults.probes);
   if (props.shareProcessNamespace) PodSpecFields.shareProcessNamespace(props.workload);
@@ -120,4 +121,14 @@ export function shareEmptyDir(scope: Construct, field: string, helper: kplus.Con
   helper.mount(share.helperMountPath, volume, { readOnly: share.helperReadOnly });
   main.mount(share.mainMountPath, volume, { readOnly: share.mainReadOnly });
   return volume;
+}
+
+const HELPERS = new WeakSet<kplus.Container>();
+
+/**
+ * Whether a container was added by a pod pattern (a sidecar, ambassador or adapter) rather than
+ * written by the user.
+ */
+export function isHelperContainer(container: kplus.Container): boolean {
+  return HELPERS.has(container);
 }

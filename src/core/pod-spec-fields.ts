@@ -55,7 +55,8 @@ export class PodSpecFields {
   }
 
   /**
-   * Sets any pod-spec field (use the typed methods where one exists).
+   * Sets any pod-spec field (use the typed methods where one exists). The field must be one
+   * Kubernetes 1.28 knows: cdk8s-plus's typed serializer silently drops unknown names.
    */
   public static setPodSpecField(workload: kplus.AbstractPod, field: string, value: any): void {
     ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${PodSpecFields.podSpecPath(workload)}/${field}`, value));
@@ -123,7 +124,18 @@ export class PodSpecFields {
     if (command.length === 0) {
       invalid(workload, `preStop of container ${containerName}`, command, 'give at least the program to run');
     }
-    PodSpecFields.setContainerField(workload, containerName, 'lifecycle', { preStop: { exec: { command: [...command] } } });
+    const container = [...workload.containers, ...workload.initContainers].find(c => c.name === containerName);
+    // cdk8s-plus keeps the lifecycle it was given privately; read it to keep a postStart hook.
+    const existing = (container as any)?._lifecycle;
+    if (existing?.preStop) {
+      invalid(workload, `preStop of container ${containerName}`, command, 'must not replace the preStop hook the container already has');
+    }
+    const preStop = { exec: { command: [...command] } };
+    if (existing) {
+      PodSpecFields.setContainerField(workload, containerName, 'lifecycle/preStop', preStop);
+    } else {
+      PodSpecFields.setContainerField(workload, containerName, 'lifecycle', { preStop });
+    }
   }
 
   /**
@@ -151,7 +163,7 @@ export class PodSpecFields {
 /**
  * cdk8s-plus's generated L1 classes re-serialize a patched manifest through their typed
  * converters, which read an IntOrString field as `{ value }` and silently drop a bare number
- * (cdk8s issue 2172). Probe ports are the IntOrString fields we patch, so wrap them.
+ * (a known cdk8s behaviour). Probe ports are the IntOrString fields we patch, so wrap them.
  */
 function forL1(probe: { [key: string]: any }): { [key: string]: any } {
   const out = { ...probe };

@@ -18,7 +18,8 @@ import { ContainerSecurityOptions } from './security';
  */
 export class RestrictedPods {
   /**
-   * Hardens every pod under `scope` (a Chart, an App or any construct) at synthesis.
+   * Hardens every pod under `scope` (a Chart, an App or any construct) at synthesis. A
+   * container's own UID and GID win over `options`; only the first call on a scope counts.
    */
   public static applyTo(scope: IConstruct, options: ContainerSecurityOptions = {}): void {
     if (APPLIED.has(scope)) return;

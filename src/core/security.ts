@@ -14,19 +14,22 @@ export const DEFAULT_RUN_AS_ID = 65532;
 export interface ContainerSecurityOptions {
   /**
    * The UID the container runs as.
-   * @default 65532
+   * @default 65532 for containers a pattern adds; `RestrictedPods.applyTo` leaves the user's
+   * containers as they are (their image's USER) unless this is given
    */
   readonly runAsUser?: number;
 
   /**
    * The GID the container runs as.
-   * @default 65532
+   * @default 65532 for containers a pattern adds; `RestrictedPods.applyTo` leaves the user's
+   * containers as they are unless this is given
    */
   readonly runAsGroup?: number;
 
   /**
    * Mount the root filesystem read-only. Writable paths then need a volume (see `writableTmp`).
-   * @default true
+   * With `RestrictedPods.applyTo`, this overrides what each container set.
+   * @default true (for `RestrictedPods.applyTo`: what each container set; cdk8s-plus defaults to true)
    */
   readonly readOnlyRootFilesystem?: boolean;
 

@@ -149,6 +149,10 @@ export class Adapter extends Construct {
       for (const [k, v] of Object.entries(annotations)) props.workload.podMetadata.addAnnotation(k, v);
     }
     if (props.service) {
+      const unnamed = props.service.ports.filter(p => !p.name);
+      if (unnamed.length > 0) {
+        invalid(this, 'service', props.service.node.path, `must name all its ports: a Service with several ports needs a name on each (unnamed: ${unnamed.map(p => p.port).join(', ')})`);
+      }
       props.service.bind(this.metricsPort, { name: portName, targetPort: this.metricsPort });
       if (props.scrapeAnnotations ?? true) {
         for (const [k, v] of Object.entries(annotations)) props.service.metadata.addAnnotation(k, v);

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { isHelperContainer } from '../core/pod-attachment';
 import { PodSpecFields } from '../core/pod-spec-fields';
 import { invalid } from '../core/validation';
 
@@ -35,7 +36,8 @@ export interface GracefulShutdownProps {
 
   /**
    * The containers that get the preStop hook.
-   * @default - every regular container of the pod at the time of the call
+   * @default - every regular container of the pod at the time of the call, except the helpers
+   * that pod patterns (Sidecar, Ambassador, Adapter) added: their images may lack the command
    */
   readonly containers?: string[];
 }
@@ -60,7 +62,7 @@ export class GracefulShutdown extends Construct {
     }
     const command = props.preStopCommand ?? ['sleep', String(sleep)];
     PodSpecFields.setTerminationGracePeriod(props.workload, Duration.seconds(this.terminationGracePeriodSeconds));
-    const names = props.containers ?? props.workload.containers.map(c => c.name);
+    const names = props.containers ?? props.workload.containers.filter(c => !isHelperContainer(c)).map(c => c.name);
     for (const name of names) PodSpecFields.setPreStop(props.workload, name, command);
   }
 }

@@ -290,16 +290,25 @@ def schema_errors(validator, instance, prefix=()) -> list:
 
 def crd_to_jsonschema(node, root=True):
     """Turns a CRD structural schema into draft-4 JSON schema with the API server's strictness:
-    unknown fields are errors unless x-kubernetes-preserve-unknown-fields is set."""
-    if isinstance(node, list):
-        return [crd_to_jsonschema(n, False) for n in node]
+    unknown fields are errors unless x-kubernetes-preserve-unknown-fields is set. CEL rules
+    (x-kubernetes-validations) are not evaluated; the real control plane does that."""
     if not isinstance(node, dict):
         return node
-    s = {k: crd_to_jsonschema(v, False) for k, v in node.items()
-         if not k.startswith("x-kubernetes-") and k != "nullable"}
+    s = {}
+    for k, v in node.items():
+        if k.startswith("x-kubernetes-") or k == "nullable":
+            continue
+        if k in ("properties", "patternProperties", "definitions"):
+            s[k] = {name: crd_to_jsonschema(sub, False) for name, sub in (v or {}).items()}
+        elif k in ("items", "additionalProperties", "not"):
+            s[k] = [crd_to_jsonschema(x, False) for x in v] if isinstance(v, list) else crd_to_jsonschema(v, False)
+        elif k in ("allOf", "anyOf", "oneOf"):
+            s[k] = [crd_to_jsonschema(x, False) for x in v]
+        else:
+            s[k] = v
     if node.get("x-kubernetes-int-or-string"):
         s.pop("type", None)
-        s = {"anyOf": [{"type": "integer"}, {"type": "string"}], **{k: v for k, v in s.items() if k != "anyOf"}}
+        s.setdefault("allOf", []).append({"anyOf": [{"type": "integer"}, {"type": "string"}]})
     if node.get("nullable") and "type" in s:
         s["type"] = [s["type"], "null"] if isinstance(s["type"], str) else list(s["type"]) + ["null"]
     if root:
@@ -308,8 +317,7 @@ def crd_to_jsonschema(node, root=True):
         props.setdefault("kind", {"type": "string"})
         props["metadata"] = {"type": "object"}  # checked separately against ObjectMeta
         s.setdefault("type", "object")
-    is_object = s.get("type") == "object" or "properties" in s
-    if is_object and "properties" in s and "additionalProperties" not in s \
+    if "properties" in s and "additionalProperties" not in s \
             and not node.get("x-kubernetes-preserve-unknown-fields"):
         s["additionalProperties"] = False
     return s
@@ -395,7 +403,7 @@ def split_checkov_resource(res: str):
 
 def run_checkov(rep: Report, work: Path, checkov: str):
     p, err = run_tool([checkov, "-d", str(work), "--framework", "kubernetes", "--skip-download",
-                       "-o", "json", "--quiet", "--compact"], cwd=str(work))
+                       "-o", "json", "--compact"], cwd=str(work))
     if err:
         rep.tool_errors.append(("checkov", "*", err))
         return
@@ -440,6 +448,11 @@ def run_kube_score(rep: Report, work: Path, kube_score: str):
         if err:
             rep.tool_errors.append(("kube-score", file, err))
             return
+        if p.returncode not in (0, 1) or (not p.stdout.strip() and p.stderr.strip()):
+            # kube-score exits 1 for critical findings, but also prints nothing and exits 1
+            # when it cannot parse a file: that is a tool error, not a clean result.
+            rep.tool_errors.append(("kube-score", file, f"exit {p.returncode}: {p.stderr.strip()[-400:]}"))
+            continue
         try:
             data = json.loads(p.stdout or "null") or []
         except json.JSONDecodeError:
@@ -476,6 +489,10 @@ def run_polaris(rep: Report, work: Path, polaris: str):
         except json.JSONDecodeError:
             rep.tool_errors.append(("polaris", file, f"unparseable output (exit {p.returncode}): {(p.stderr or p.stdout)[-400:]}"))
             continue
+        bad = [ln for ln in p.stderr.splitlines() if "level=error" in ln or "skipping" in ln]
+        if bad:
+            # Polaris skips files it cannot parse and still exits 0.
+            rep.tool_errors.append(("polaris", file, bad[-1][-400:]))
         for r in data.get("Results") or []:
             groups = [("", r.get("Results"))]
             pod = r.get("PodResult") or {}
@@ -650,7 +667,7 @@ def self_test(broken: Path, tools, exemptions, crd_dir) -> bool:
     if not rep.files:
         problems.append(f"no *.k8s.yaml files in {broken}")
     if failed == 0:
-        problems.append("the run over the broken manifests did not fail")
+        problems.append(f"the run over {broken} did not fail")
     if not any(path == SELF_TEST_UNKNOWN_FIELD and "/" in ref for _, ref, path, _ in rep.schema_errors):
         problems.append(f"no schema error naming the unknown field {SELF_TEST_UNKNOWN_FIELD}")
     for scanner, ids in SELF_TEST_EXPECT.items():

@@ -55,3 +55,11 @@ describe('Adapter', () => {
       .toThrow('test/d: invalid metricsPath "metrics": must be an absolute path');
   });
 });
+
+test('Adapter refuses a Service with unnamed ports', () => {
+  const chart = Testing.chart();
+  const app = new kplus.Deployment(chart, 'app', { containers: [{ name: 'app', image: 'x/a:1', portNumber: 8080 }] });
+  const service = app.exposeViaService({ ports: [{ port: 80, targetPort: 8080 }] });
+  expect(() => new Adapter(chart, 'm', { workload: app, container: { image: 'x/e:1' }, metricsPort: 9100, service }))
+    .toThrow(/test\/m: invalid service "test\/app\/Service": must name all its ports: a Service with several ports needs a name on each \(unnamed: 80\)/);
+});

@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { GracefulShutdown, HealthProbe, StartupSequence } from '../../src';
+import { GracefulShutdown, HealthProbe, Sidecar, StartupSequence } from '../../src';
 import { container, only, podSpec, synth } from '../util';
 
 function setup() {
@@ -50,5 +50,28 @@ describe('GracefulShutdown', () => {
       .toThrow('test/g: invalid preStopSleepSeconds 5: must be shorter than terminationGracePeriod (5s)');
     expect(() => new GracefulShutdown(chart, 'h', { workload: app, preStopSleepSeconds: -1 }))
       .toThrow('test/h: invalid preStopSleepSeconds -1: must be a whole number of at least 0');
+  });
+});
+
+describe('GracefulShutdown with other hooks and helpers', () => {
+  test('keeps a postStart hook, skips helper containers, refuses to replace a preStop', () => {
+    const chart = Testing.chart();
+    const app = new kplus.Deployment(chart, 'app', {
+      containers: [{ name: 'app', image: 'shop/api:2.0', lifecycle: { postStart: kplus.Handler.fromCommand(['touch', '/tmp/started']) } }],
+    });
+    new Sidecar(chart, 'helper', { workload: app, container: { name: 'helper', image: 'x/helper:1' } });
+    new GracefulShutdown(chart, 'g', { workload: app });
+    const spec = podSpec(only(synth(chart), 'Deployment'));
+    expect(container(spec, 'app').lifecycle).toEqual({
+      postStart: { exec: { command: ['touch', '/tmp/started'] } },
+      preStop: { exec: { command: ['sleep', '5'] } },
+    });
+    expect(container(spec, 'helper').lifecycle).toBeUndefined();
+
+    const other = new kplus.Deployment(chart, 'other', {
+      containers: [{ name: 'o', image: 'x/o:1', lifecycle: { preStop: kplus.Handler.fromCommand(['drain']) } }],
+    });
+    expect(() => new GracefulShutdown(chart, 'h', { workload: other }))
+      .toThrow('test/other: invalid preStop of container o ["sleep","5"]: must not replace the preStop hook the container already has');
   });
 });

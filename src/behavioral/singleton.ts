@@ -1,0 +1,112 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DisruptionBudget } from '../core/disruption-budget';
+import { StandardLabels } from '../core/labels';
+import { WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels } from '../core/workload-pattern';
+
+/**
+ * Which guarantee a singleton keeps when a node fails or is partitioned.
+ */
+export enum SingletonGuarantee {
+  /**
+   * Favour availability: a Deployment of one replica with the Recreate strategy. The old pod is
+   * stopped before a new one starts on rollouts, but when a node becomes unreachable the
+   * controller starts a replacement while the old pod may still run, so more than one may exist
+   * briefly ("at least one").
+   */
+  AVAILABILITY = 'availability',
+
+  /**
+   * Favour consistency: a StatefulSet of one replica. A replacement starts only after the old pod
+   * is confirmed gone (which, for an unreachable node, may need an operator), so there is never
+   * more than one ("at most one").
+   */
+  CONSISTENCY = 'consistency',
+}
+
+/**
+ * Whether voluntary disruptions (node drains, upgrades) may evict the single pod.
+ */
+export enum SingletonEviction {
+  /**
+   * Drains evict the pod and it restarts elsewhere: a short outage (PDB maxUnavailable 1).
+   */
+  ALLOW = 'allow',
+
+  /**
+   * Drains wait until an operator moves the pod (PDB minAvailable 1). Node maintenance blocks
+   * on this workload.
+   */
+  BLOCK = 'block',
+}
+
+/**
+ * Props of `Singleton`.
+ */
+export interface SingletonProps extends WorkloadPatternProps {
+  /**
+   * The guarantee to keep; there is no default because the trade-off is the application's.
+   */
+  readonly guarantee: SingletonGuarantee;
+
+  /**
+   * Whether node drains may evict the pod.
+   * @default SingletonEviction.ALLOW
+   */
+  readonly eviction?: SingletonEviction;
+}
+
+/**
+ * Singleton service, out of the application (Kubernetes Patterns): exactly one active instance,
+ * enforced by the platform instead of the application. Choose the guarantee explicitly:
+ * `AVAILABILITY` (Deployment, Recreate: at least one, briefly two on node failure) or
+ * `CONSISTENCY` (StatefulSet: at most one). A PodDisruptionBudget states whether drains may
+ * evict the pod.
+ */
+export class Singleton extends Construct {
+  /** The workload: a Deployment (AVAILABILITY) or a StatefulSet (CONSISTENCY). */
+  public readonly workload: kplus.Workload;
+  /** The Deployment, for `AVAILABILITY`. */
+  public readonly deployment?: kplus.Deployment;
+  /** The StatefulSet, for `CONSISTENCY`. */
+  public readonly statefulSet?: kplus.StatefulSet;
+  /** The headless Service that gives the StatefulSet's pod its stable name, for `CONSISTENCY`. */
+  public readonly headlessService?: kplus.Service;
+  /** The PodDisruptionBudget. */
+  public readonly disruptionBudget: DisruptionBudget;
+
+  constructor(scope: Construct, id: string, props: SingletonProps) {
+    super(scope, id);
+    const labels = patternLabels(this, props, 'singleton');
+    const containers = hardenContainers(this, props);
+    if (props.guarantee === SingletonGuarantee.CONSISTENCY) {
+      this.headlessService = new kplus.Service(this, 'headless', { clusterIP: 'None', ports: [{ port: 80, name: 'placeholder' }] });
+      StandardLabels.applyTo(this.headlessService, labels);
+      this.statefulSet = new kplus.StatefulSet(this, 'statefulset', {
+        replicas: 1,
+        select: false,
+        service: this.headlessService,
+        containers,
+      });
+      this.workload = this.statefulSet;
+    } else {
+      this.deployment = new kplus.Deployment(this, 'deployment', {
+        replicas: 1,
+        select: false,
+        strategy: kplus.DeploymentStrategy.recreate(),
+        containers,
+      });
+      this.workload = this.deployment;
+    }
+    labelAndSelect(this.workload, labels);
+    if (this.headlessService) {
+      for (const [k, v] of Object.entries(StandardLabels.selector(labels))) this.headlessService.selectLabel(k, v);
+    }
+    const block = props.eviction === SingletonEviction.BLOCK;
+    this.disruptionBudget = new DisruptionBudget(this, 'disruption-budget', {
+      workload: this.workload,
+      replicas: 1,
+      ...(block ? { minAvailable: 1 } : { maxUnavailable: 1 }),
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * singleton: two out-of-application singletons with the trade-off made explicit. A report
+ * scheduler favours availability (Deployment, Recreate); a ledger writer favours consistency
+ * (StatefulSet: never two writers) and keeps node drains from evicting it.
+ */
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Singleton, SingletonEviction, SingletonGuarantee } from '../../src';
+
+/** An availability singleton and a consistency singleton. */
+export class SingletonChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new Singleton(this, 'report-scheduler', {
+      guarantee: SingletonGuarantee.AVAILABILITY,
+      containers: [{ name: 'scheduler', image: 'ghcr.io/cdk8s-patterns/report-scheduler:1.1.0' }],
+    });
+    new Singleton(this, 'ledger-writer', {
+      guarantee: SingletonGuarantee.CONSISTENCY,
+      eviction: SingletonEviction.BLOCK,
+      containers: [{ name: 'writer', image: 'ghcr.io/cdk8s-patterns/ledger-writer:3.0.2' }],
+    });
+  }
+}
+
+/** Adds this example's charts to an app. */
+export function buildApp(app: App): void {
+  new SingletonChart(app, 'singleton');
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

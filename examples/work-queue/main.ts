@@ -1,0 +1,37 @@
+/**
+ * work-queue: a producer fills a Redis queue with image names, and 4 workers take items until
+ * the queue is empty; a second, static split renders 8 report shards as an Indexed Job.
+ */
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { WorkQueue, WorkQueueMode } from '../../src';
+
+/** A queue-fed worker pool and a static split. */
+export class WorkQueueChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new WorkQueue(this, 'thumbnails', {
+      worker: { image: 'ghcr.io/cdk8s-patterns/thumbnailer:2.0.0', args: ['--drain'] },
+      producer: { image: 'ghcr.io/cdk8s-patterns/thumbnail-producer:2.0.0', args: ['--bucket=uploads'] },
+      parallelism: 4,
+      queueName: 'thumbnails',
+    });
+    new WorkQueue(this, 'reports', {
+      worker: { image: 'ghcr.io/cdk8s-patterns/report-shard:1.3.0' },
+      mode: WorkQueueMode.STATIC_INDEXED,
+      completions: 8,
+      parallelism: 4,
+    });
+  }
+}
+
+/** Adds this example's charts to an app. */
+export function buildApp(app: App): void {
+  new WorkQueueChart(app, 'work-queue');
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

@@ -42,7 +42,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   publishToGo: { moduleName: 'github.com/cdk8s-patterns/cdk8s-patterns-go' },
 
   devDeps: ['ajv@^8', 'yaml@^2'],
-  gitignore: ['/examples/dist/', '/.cache/'],
+  gitignore: ['/examples/dist/', '/.cache/', '__pycache__/'],
 });
 
 for (const p of ['/examples/', '/docs/', '/scripts/', '/bench/', '/.ci/', '/test/']) project.addPackageIgnore(p);

@@ -9,6 +9,9 @@ export { RestrictedProfile } from './core/restricted-profile';
 export { PodAttachmentProps } from './core/pod-attachment';
 export { DisruptionBudget, DisruptionBudgetProps } from './core/disruption-budget';
 
+// Scaling and availability
+export { HighlyAvailable, HighlyAvailableProps } from './scaling/highly-available';
+
 // Structural (single-node) patterns
 export { Sidecar, SidecarProps, SharedVolumeOptions } from './structural/sidecar';
 export { Ambassador, AmbassadorProps } from './structural/ambassador';

@@ -37,7 +37,7 @@ describe('ResourcePreset', () => {
       containers: [{ image: 'x/y:1', resources: ResourcePreset.SMALL.toContainerResources() }],
     });
     const c = podSpec(only(synth(chart), 'Deployment')).containers[0];
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } });
+    expect(c.resources).toEqual({ requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '1Gi' }, limits: { 'memory': '128Mi', 'ephemeral-storage': '2Gi' } });
   });
 
   test('CPU limit on request', () => {
@@ -209,4 +209,11 @@ test('probe timing is validated', () => {
     .toThrow('HealthProbe.tcp: invalid period 0.5: must be a whole number of seconds, at least 1');
   expect(() => HealthProbe.http('/', { port: 80, timeout: Duration.seconds(0) }))
     .toThrow('HealthProbe.http: invalid timeout 0: must be a whole number of seconds, at least 1');
+});
+
+test('custom presets size ephemeral storage too', () => {
+  const r = ResourcePreset.custom(300, 384, 8).toContainerResources();
+  expect(r.ephemeralStorage?.request?.toGibibytes()).toBe(1);
+  expect(r.ephemeralStorage?.limit?.toGibibytes()).toBe(8);
+  expect(() => ResourcePreset.custom(300, 384, 0.5)).toThrow('ResourcePreset.custom: invalid ephemeralStorageGibibytes 0.5: must be a whole number of at least 1');
 });

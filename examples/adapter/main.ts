@@ -6,14 +6,14 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Adapter, ResourcePreset, RestrictedPods } from '../../src';
+import { Adapter, HighlyAvailable, ResourcePreset, RestrictedPods } from '../../src';
 
 /** A legacy app with a Prometheus adapter. */
 export class AdapterChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const legacy = new kplus.Deployment(this, 'legacy', {
-      replicas: 1,
+      replicas: 2,
       containers: [{
         name: 'legacy',
         image: 'ghcr.io/cdk8s-patterns/legacy-billing:3.1.4',
@@ -22,7 +22,7 @@ export class AdapterChart extends Chart {
         securityContext: { user: 10001, group: 10001 },
         resources: ResourcePreset.MEDIUM.toContainerResources(),
         readiness: kplus.Probe.fromHttpGet('/status', { port: 8080 }),
-        liveness: kplus.Probe.fromHttpGet('/status', { port: 8080 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
       }],
     });
     const service = legacy.exposeViaService({ name: 'billing', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
@@ -40,6 +40,7 @@ export class AdapterChart extends Chart {
       service,
     });
 
+    new HighlyAvailable(this, 'legacy-ha', { workload: legacy });
     RestrictedPods.applyTo(this);
   }
 }

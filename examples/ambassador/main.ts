@@ -6,7 +6,7 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Ambassador, AmbassadorProxy, ResourcePreset, RestrictedPods } from '../../src';
+import { Ambassador, AmbassadorProxy, HighlyAvailable, ResourcePreset, RestrictedPods } from '../../src';
 
 const SHARDS = 3;
 
@@ -29,9 +29,9 @@ export class AmbassadorChart extends Chart {
         image: 'redis:7.4.1-alpine',
         args: ['--save', '', '--appendonly', 'no'],
         portNumber: 6379,
-        securityContext: { user: 999, group: 999 },
+        securityContext: { user: 10999, group: 10999 },
         resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromTcpSocket({ port: 6379 }),
+        readiness: kplus.Probe.fromCommand(['redis-cli', 'ping']),
         liveness: kplus.Probe.fromTcpSocket({ port: 6379 }),
         volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(this, 'redis-data', 'data', { sizeLimit: Size.mebibytes(256) }) }],
       }],
@@ -39,7 +39,7 @@ export class AmbassadorChart extends Chart {
     const servers = Array.from({ length: SHARDS }, (_, i) => `${shards.name}-${i}.${headless.name}:6379`);
 
     const app = new kplus.Deployment(this, 'app', {
-      replicas: 1,
+      replicas: 2,
       containers: [{
         name: 'app',
         image: 'ghcr.io/cdk8s-patterns/visit-counter:1.0.0',
@@ -47,7 +47,7 @@ export class AmbassadorChart extends Chart {
         securityContext: { user: 10001, group: 10001 },
         resources: ResourcePreset.SMALL.toContainerResources(),
         readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
-        liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
       }],
     });
 
@@ -64,6 +64,8 @@ export class AmbassadorChart extends Chart {
       envVar: 'PAYMENTS_ADDR',
     });
 
+    new HighlyAvailable(this, 'redis-ha', { workload: shards });
+    new HighlyAvailable(this, 'app-ha', { workload: app });
     app.exposeViaService({ name: 'app', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
     RestrictedPods.applyTo(this);
   }

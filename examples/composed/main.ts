@@ -7,8 +7,8 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Adapter, Ambassador, AmbassadorProxy, DisruptionBudget, GracefulShutdown, HealthProbe, PodSpecFields,
-  ResourcePreset, RestrictedPods, Sidecar, TopologyKey,
+  Adapter, Ambassador, AmbassadorProxy, GracefulShutdown, HealthProbe, HighlyAvailable,
+  ResourcePreset, RestrictedPods, Sidecar,
 } from '../../src';
 
 const REPLICAS = 2;
@@ -24,9 +24,9 @@ export class ComposedChart extends Chart {
         image: 'redis:7.4.1-alpine',
         args: ['--save', '', '--appendonly', 'no'],
         portNumber: 6379,
-        securityContext: { user: 999, group: 999 },
+        securityContext: { user: 10999, group: 10999 },
         resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromTcpSocket({ port: 6379 }),
+        readiness: kplus.Probe.fromCommand(['redis-cli', 'ping']),
         liveness: kplus.Probe.fromTcpSocket({ port: 6379 }),
         volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(this, 'cache-data', 'data', { sizeLimit: Size.mebibytes(128) }) }],
       }],
@@ -39,10 +39,10 @@ export class ComposedChart extends Chart {
         name: 'shop',
         image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
         portNumber: 8080,
-        securityContext: { user: 101, group: 101 },
+        securityContext: { user: 10101, group: 10101 },
         resources: ResourcePreset.SMALL.toContainerResources(),
         readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
-        liveness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
         volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'shop-tmp', 'shop-tmp', { sizeLimit: Size.mebibytes(64) }) }],
       }],
     });
@@ -58,7 +58,7 @@ export class ComposedChart extends Chart {
       workload: shop,
       container: { name: 'fluent-bit', image: 'fluent/fluent-bit:3.1.9', args: ['-i', 'tail', '-p', 'path=/var/log/nginx/access.log', '-o', 'stdout', '-H', '-P', '2020'], portNumber: 2020 },
       sharedVolume: { sidecarMountPath: '/var/log/nginx', sidecarReadOnly: true },
-      probes: { readiness: HealthProbe.http('/api/v1/health', { port: 2020 }), liveness: HealthProbe.http('/api/v1/health', { port: 2020 }) },
+      probes: { readiness: HealthProbe.http('/api/v1/health', { port: 2020 }), liveness: HealthProbe.tcp({ port: 2020 }) },
     });
     new Adapter(this, 'metrics', {
       workload: shop,
@@ -68,8 +68,7 @@ export class ComposedChart extends Chart {
     });
 
     new GracefulShutdown(this, 'shutdown', { workload: shop, terminationGracePeriod: Duration.seconds(30), containers: ['shop'] });
-    PodSpecFields.addTopologySpread(shop, { topologyKey: TopologyKey.HOSTNAME });
-    new DisruptionBudget(this, 'shop-pdb', { workload: shop, replicas: REPLICAS });
+    new HighlyAvailable(this, 'shop-ha', { workload: shop });
     RestrictedPods.applyTo(this);
   }
 }

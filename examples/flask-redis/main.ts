@@ -6,7 +6,7 @@
 import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DisruptionBudget, PodSpecFields, ResourcePreset, RestrictedPods, StandardLabels, TopologyKey } from '../../src';
+import { HighlyAvailable, ResourcePreset, RestrictedPods, StandardLabels } from '../../src';
 
 const WEB_REPLICAS = 4;
 
@@ -24,9 +24,9 @@ export class FlaskRedisChart extends Chart {
         image: 'redis:7.4.1-alpine',
         args: ['--save', '', '--appendonly', 'no'],
         portNumber: 6379,
-        securityContext: { user: 999, group: 999 },
+        securityContext: { user: 10999, group: 10999 },
         resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromTcpSocket({ port: 6379 }),
+        readiness: kplus.Probe.fromCommand(['redis-cli', 'ping']),
         liveness: kplus.Probe.fromTcpSocket({ port: 6379 }),
         volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(this, 'redis-data', 'data', { sizeLimit: Size.mebibytes(256) }) }],
       }],
@@ -52,21 +52,23 @@ export class FlaskRedisChart extends Chart {
         securityContext: { user: 10001, group: 10001 },
         resources: ResourcePreset.SMALL.toContainerResources(),
         readiness: kplus.Probe.fromHttpGet('/healthz', { port: 5000 }),
-        liveness: kplus.Probe.fromHttpGet('/healthz', { port: 5000 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 5000 }),
         volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'web-tmp', 'tmp', { sizeLimit: Size.mebibytes(64) }) }],
       }],
     });
     labelApp(web, 'web', 'frontend');
-    PodSpecFields.addTopologySpread(web, { topologyKey: TopologyKey.HOSTNAME });
-    PodSpecFields.addTopologySpread(web, { topologyKey: TopologyKey.ZONE });
-    new DisruptionBudget(this, 'web-pdb', { workload: web, replicas: WEB_REPLICAS });
+    new HighlyAvailable(this, 'web-ha', { workload: web });
 
     const http = [{ port: 80, targetPort: 5000, name: 'http' }];
     const clusterIp = web.exposeViaService({ name: 'web', ports: http });
     web.exposeViaService({ name: 'web-nodeport', serviceType: kplus.ServiceType.NODE_PORT, ports: [{ ...http[0], nodePort: 30080 }] });
     web.exposeViaService({ name: 'web-lb', serviceType: kplus.ServiceType.LOAD_BALANCER, ports: http });
 
-    const ingress = new kplus.Ingress(this, 'ingress', { className: 'nginx' });
+    // TLS with a certificate Secret that cert-manager (or the operator) provides.
+    const ingress = new kplus.Ingress(this, 'ingress', {
+      className: 'nginx',
+      tls: [{ hosts: ['visits.example.com', 'www.example.com'], secret: kplus.Secret.fromSecretName(this, 'tls', 'flask-redis-tls') }],
+    });
     const backend = kplus.IngressBackend.fromService(clusterIp, { port: 80 });
     ingress.addHostRule('visits.example.com', '/', backend, kplus.HttpIngressPathType.PREFIX);
     ingress.addHostRule('www.example.com', '/visits', backend, kplus.HttpIngressPathType.PREFIX);

@@ -20,7 +20,7 @@ export class LeaderElectedChart extends Chart {
         args: ['--leader-elect', '--leader-elect-lease=$(LEASE_NAME)', '--status-file=/var/run/reconciler/status.json'],
         portNumber: 8081,
         readiness: kplus.Probe.fromHttpGet('/readyz', { port: 8081 }),
-        liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8081 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8081 }),
       }],
     });
     const service = controller.deployment.exposeViaService({ name: 'reconciler', ports: [{ port: 8081, targetPort: 8081, name: 'health' }] });

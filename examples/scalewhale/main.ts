@@ -9,7 +9,7 @@ import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  DisruptionBudget, PodSpecFields, ResourcePreset, RestrictedPods, StandardLabels, TopologyKey, WorkQueue,
+  HighlyAvailable, ResourcePreset, RestrictedPods, StandardLabels, WorkQueue,
 } from '../../src';
 
 const IMAGE = 'ghcr.io/cdk8s-patterns/scalewhale:1.2.0';
@@ -29,7 +29,7 @@ function whale(scope: Construct, replicas?: number): kplus.Deployment {
       securityContext: { user: 10001, group: 10001 },
       resources: ResourcePreset.SMALL.toContainerResources(),
       readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
-      liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+      liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
     }],
   });
   for (const [k, v] of Object.entries(StandardLabels.of({ name: 'scalewhale', component: 'web' }))) {
@@ -54,9 +54,7 @@ export class ReplicasChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const deployment = whale(this, 4);
-    PodSpecFields.addTopologySpread(deployment, { topologyKey: TopologyKey.HOSTNAME });
-    PodSpecFields.addTopologySpread(deployment, { topologyKey: TopologyKey.ZONE });
-    new DisruptionBudget(this, 'whale-pdb', { workload: deployment, replicas: 4 });
+    new HighlyAvailable(this, 'whale-ha', { workload: deployment });
   }
 }
 
@@ -65,8 +63,8 @@ export class HpaChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const deployment = whale(this);
-    PodSpecFields.addTopologySpread(deployment, { topologyKey: TopologyKey.HOSTNAME });
-    new DisruptionBudget(this, 'whale-pdb', { workload: deployment, replicas: 2 });
+    // The HPA owns the replica count; protect its minimum.
+    new HighlyAvailable(this, 'whale-ha', { workload: deployment, replicas: 2 });
     new kplus.HorizontalPodAutoscaler(this, 'whale-hpa', {
       target: deployment,
       minReplicas: 2,

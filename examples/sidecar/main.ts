@@ -6,22 +6,22 @@
 import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HealthProbe, ResourcePreset, RestrictedPods, Sidecar } from '../../src';
+import { HealthProbe, HighlyAvailable, ResourcePreset, RestrictedPods, Sidecar } from '../../src';
 
 /** A web server with content-sync and log-shipping sidecars. */
 export class SidecarChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     const web = new kplus.Deployment(this, 'web', {
-      replicas: 1,
+      replicas: 2,
       containers: [{
         name: 'nginx',
         image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
         portNumber: 8080,
-        securityContext: { user: 101, group: 101 },
+        securityContext: { user: 10101, group: 10101 },
         resources: ResourcePreset.SMALL.toContainerResources(),
         readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
-        liveness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
         volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'nginx-tmp', 'nginx-tmp', { sizeLimit: Size.mebibytes(64) }) }],
       }],
     });
@@ -37,7 +37,7 @@ export class SidecarChart extends Chart {
       sharedVolume: { sidecarMountPath: '/git', mainMountPath: '/usr/share/nginx/html', mainReadOnly: true },
       writableTmp: true,
       probes: {
-        readiness: HealthProbe.tcp({ port: 2020 }),
+        readiness: HealthProbe.http('/', { port: 2020 }),
         liveness: HealthProbe.tcp({ port: 2020 }),
       },
     });
@@ -54,10 +54,11 @@ export class SidecarChart extends Chart {
       resources: ResourcePreset.MICRO,
       probes: {
         readiness: HealthProbe.http('/api/v1/health', { port: 2021 }),
-        liveness: HealthProbe.http('/api/v1/health', { port: 2021 }),
+        liveness: HealthProbe.tcp({ port: 2021 }),
       },
     });
 
+    new HighlyAvailable(this, 'web-ha', { workload: web });
     web.exposeViaService({ name: 'web', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
     RestrictedPods.applyTo(this);
   }

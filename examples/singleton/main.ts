@@ -4,6 +4,7 @@
  * (StatefulSet: never two writers) and keeps node drains from evicting it.
  */
 import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Singleton, SingletonEviction, SingletonGuarantee } from '../../src';
 
@@ -13,12 +14,24 @@ export class SingletonChart extends Chart {
     super(scope, id);
     new Singleton(this, 'report-scheduler', {
       guarantee: SingletonGuarantee.AVAILABILITY,
-      containers: [{ name: 'scheduler', image: 'ghcr.io/cdk8s-patterns/report-scheduler:1.1.0' }],
+      containers: [{
+        name: 'scheduler',
+        image: 'ghcr.io/cdk8s-patterns/report-scheduler:1.1.0',
+        portNumber: 8080,
+        readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
+      }],
     });
     new Singleton(this, 'ledger-writer', {
       guarantee: SingletonGuarantee.CONSISTENCY,
       eviction: SingletonEviction.BLOCK,
-      containers: [{ name: 'writer', image: 'ghcr.io/cdk8s-patterns/ledger-writer:3.0.2' }],
+      containers: [{
+        name: 'writer',
+        image: 'ghcr.io/cdk8s-patterns/ledger-writer:3.0.2',
+        portNumber: 8080,
+        readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
+      }],
     });
   }
 }

@@ -7,12 +7,14 @@
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { GracefulShutdown, HealthProbe, ResourcePreset, RestrictedPods, StartupSequence } from '../../src';
+import { GracefulShutdown, HealthProbe, HighlyAvailable, ResourcePreset, RestrictedPods, StartupSequence } from '../../src';
 
 /** An API whose pods start in a declared order and stop gracefully. */
 export class StartupSequenceChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    // A demo credential; in a real app the Secret comes from a secret manager, not the chart.
+    const credentials = new kplus.Secret(this, 'postgres-credentials', { stringData: { password: 'change-me' } });
     const db = new kplus.Deployment(this, 'postgres', {
       replicas: 1,
       containers: [{
@@ -20,23 +22,24 @@ export class StartupSequenceChart extends Chart {
         image: 'postgres:16.4-alpine',
         portNumber: 5432,
         envVariables: {
-          POSTGRES_PASSWORD: kplus.EnvValue.fromValue('demo-only-not-a-secret'),
+          POSTGRES_PASSWORD_FILE: kplus.EnvValue.fromValue('/run/secrets/postgres/password'),
           PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
         },
-        securityContext: { user: 70, group: 70 },
+        securityContext: { user: 10070, group: 10070 },
         resources: ResourcePreset.MEDIUM.toContainerResources(),
-        readiness: kplus.Probe.fromTcpSocket({ port: 5432 }),
+        readiness: kplus.Probe.fromCommand(['pg_isready', '-h', '127.0.0.1']),
         liveness: kplus.Probe.fromTcpSocket({ port: 5432 }),
         volumeMounts: [
           { path: '/var/lib/postgresql/data', volume: kplus.Volume.fromEmptyDir(this, 'pgdata', 'pgdata') },
           { path: '/var/run/postgresql', volume: kplus.Volume.fromEmptyDir(this, 'pgrun', 'pgrun') },
+          { path: '/run/secrets/postgres', volume: kplus.Volume.fromSecret(this, 'pgsecret', credentials, { name: 'credentials' }), readOnly: true },
         ],
       }],
     });
     const dbService = db.exposeViaService({ name: 'postgres', ports: [{ port: 5432, targetPort: 5432, name: 'postgres' }] });
 
     const api = new kplus.Deployment(this, 'api', {
-      replicas: 1,
+      replicas: 2,
       containers: [{
         name: 'api',
         image: 'ghcr.io/cdk8s-patterns/orders-api:2.0.1',
@@ -45,7 +48,7 @@ export class StartupSequenceChart extends Chart {
         securityContext: { user: 10001, group: 10001 },
         resources: ResourcePreset.SMALL.toContainerResources(),
         readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
-        liveness: kplus.Probe.fromHttpGet('/live', { port: 8080 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
       }],
     });
 
@@ -58,7 +61,7 @@ export class StartupSequenceChart extends Chart {
     }, {
       startupProbe: HealthProbe.http('/', { port: 13133, period: Duration.seconds(2), failureThreshold: 30 }),
       readiness: HealthProbe.http('/', { port: 13133 }),
-      liveness: HealthProbe.http('/', { port: 13133 }),
+      liveness: HealthProbe.tcp({ port: 13133 }),
     });
     startup.addInitStep({
       name: 'wait-for-db',
@@ -72,6 +75,7 @@ export class StartupSequenceChart extends Chart {
     });
 
     new GracefulShutdown(this, 'shutdown', { workload: api, terminationGracePeriod: Duration.seconds(40), preStopSleepSeconds: 10 });
+    new HighlyAvailable(this, 'api-ha', { workload: api });
     api.exposeViaService({ name: 'api', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
     RestrictedPods.applyTo(this);
   }

@@ -1,12 +1,12 @@
 import { Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DisruptionBudget } from '../core/disruption-budget';
 import { StandardLabels } from '../core/labels';
+import { HighlyAvailable } from '../scaling/highly-available';
 import { attachHelperContainer } from '../core/pod-attachment';
 import { validateDnsSubdomain, validatePort, validatePositiveInt } from '../core/validation';
 import {
-  HighAvailabilityDefaults, WorkloadPatternProps, applyHighAvailability, hardenContainers, labelAndSelect, patternLabels,
+  HighAvailabilityDefaults, WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels,
 } from '../core/workload-pattern';
 
 /**
@@ -126,8 +126,8 @@ export class LeaderElected extends Construct {
   public readonly roleBinding: kplus.RoleBinding;
   /** The name of the Lease. */
   public readonly leaseName: string;
-  /** The PodDisruptionBudget, for two or more replicas. */
-  public readonly disruptionBudget?: DisruptionBudget;
+  /** The PodDisruptionBudget and topology spread, for two or more replicas. */
+  public readonly highAvailability?: HighlyAvailable;
   /** The elector sidecar, when one was asked for. */
   public readonly elector?: kplus.Container;
 
@@ -180,6 +180,8 @@ export class LeaderElected extends Construct {
       }
     }
 
-    this.disruptionBudget = applyHighAvailability(this, this.deployment, replicas, props);
+    if (replicas >= 2 && props.highAvailability !== false) {
+      this.highAvailability = new HighlyAvailable(this, 'high-availability', { workload: this.deployment, replicas });
+    }
   }
 }

@@ -250,8 +250,7 @@ export class WorkQueue extends Construct {
       select: false,
       // One writer at a time: never two Redis pods with half the queue each.
       strategy: kplus.DeploymentStrategy.recreate(),
-      // The official image's redis user.
-      containers: hardenContainers(this, { containers: [redis], security: { runAsUser: 999, runAsGroup: 999 } }, ResourcePreset.SMALL),
+      containers: hardenContainers(this, { containers: [redis] }, ResourcePreset.SMALL),
     });
     labelAndSelect(deployment, labels);
     PodSpecFields.setProbes(deployment, 'redis', {

@@ -92,20 +92,40 @@ export function labelAndSelect(workload: kplus.Workload, labels: StandardLabelsP
  */
 export interface HighAvailabilityDefaults {
   /**
-   * Create a PodDisruptionBudget and spread the pods over nodes and zones when the workload
-   * runs two or more replicas.
+   * Create a PodDisruptionBudget and spread the pods over nodes and zones (`HighlyAvailable`)
+   * when the workload runs two or more replicas.
    * @default true
    */
   readonly highAvailability?: boolean;
 }
 
 /**
- * For two or more replicas: a PodDisruptionBudget allowing one pod down at a time, and a
- * topology spread over nodes and zones (soft, so a single-zone cluster still schedules).
+ * For two or more replicas (unless turned off): a PodDisruptionBudget allowing one pod down at
+ * a time, and a soft topology spread over nodes and zones.
  */
 export function applyHighAvailability(scope: Construct, workload: kplus.Workload, replicas: number, options: HighAvailabilityDefaults): DisruptionBudget | undefined {
   if (replicas < 2 || options.highAvailability === false) return undefined;
-  PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.HOSTNAME });
-  PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.ZONE });
-  return new DisruptionBudget(scope, 'disruption-budget', { workload, replicas });
+  return protectReplicas(scope, workload, replicas, {});
+}
+
+/**
+ * Options of `protectReplicas`.
+ */
+export interface ProtectReplicasOptions {
+  readonly maxUnavailable?: number;
+  readonly spreadOverZones?: boolean;
+  readonly hardSpread?: boolean;
+}
+
+/**
+ * The PodDisruptionBudget and topology spread of a replicated workload (shared by
+ * `HighlyAvailable` and the workload patterns' defaults).
+ */
+export function protectReplicas(scope: Construct, workload: kplus.Workload, replicas: number, options: ProtectReplicasOptions): DisruptionBudget {
+  const budget = new DisruptionBudget(scope, 'disruption-budget', { workload, replicas, maxUnavailable: options.maxUnavailable });
+  PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.HOSTNAME, hard: options.hardSpread });
+  if (options.spreadOverZones ?? true) {
+    PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.ZONE, hard: options.hardSpread });
+  }
+  return budget;
 }

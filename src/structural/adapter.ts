@@ -76,7 +76,7 @@ export interface AdapterProps extends PodAttachmentProps {
 
   /**
    * Probes of the exporter.
-   * @default - TCP readiness and liveness probes on the metrics port
+   * @default - readiness: HTTP GET of the metrics path; liveness: TCP connect to the metrics port
    */
   readonly probes?: ContainerProbes;
 }
@@ -120,9 +120,11 @@ export class Adapter extends Construct {
       invalid(this, 'metricsPort', this.metricsPort, `must not be used by another container of the pod: container ${clash.c} has port ${clash.p.number}${clash.p.name ? ` (${clash.p.name})` : ''}`);
     }
 
+    // Readiness asks for the metrics themselves; liveness only that the port answers, so a
+    // slow scrape marks the exporter unready without restarting it.
     const probes = props.probes ?? {
-      readiness: HealthProbe.tcp({ port: this.metricsPort, period: Duration.seconds(5) }),
-      liveness: HealthProbe.tcp({ port: this.metricsPort }),
+      readiness: HealthProbe.http(this.metricsPath, { port: this.metricsPort, period: Duration.seconds(10), timeout: Duration.seconds(5) }),
+      liveness: HealthProbe.tcp({ port: this.metricsPort, period: Duration.seconds(20) }),
     };
     this.container = attachHelperContainer(this, props, {
       ...props.container,

@@ -14,7 +14,7 @@ describe('WorkQueue', () => {
     const queue = only(manifests, 'Deployment');
     expect(svc.spec.selector).toEqual(queue.spec.selector.matchLabels);
     expect(queue.spec.strategy).toEqual({ type: 'Recreate' });
-    expect(container(podSpec(queue), 'redis').securityContext).toMatchObject({ runAsUser: 999, capabilities: { drop: ['ALL'] } });
+    expect(container(podSpec(queue), 'redis').securityContext).toMatchObject({ runAsUser: 65532, capabilities: { drop: ['ALL'] } });
     expect(container(podSpec(queue), 'redis').readinessProbe.exec).toEqual({ command: ['redis-cli', 'ping'] });
 
     const jobs = manifests.filter(m => m.kind === 'Job');

@@ -27,7 +27,7 @@ describe('Adapter', () => {
     expect(exporter.ports).toEqual([{ containerPort: 7979, name: 'metrics' }]);
     expect(exporter.volumeMounts).toEqual([{ name: 'exporter-shared', mountPath: '/var/log/legacy', readOnly: true }]);
     expect(container(spec, 'app').volumeMounts).toEqual([{ name: 'exporter-shared', mountPath: '/var/log/legacy', readOnly: false }]);
-    expect(exporter.readinessProbe.tcpSocket).toEqual({ port: 7979 });
+    expect(exporter.readinessProbe.httpGet).toEqual({ path: '/metrics', port: 7979, scheme: 'HTTP' });
     expect(exporter.livenessProbe.tcpSocket).toEqual({ port: 7979 });
     const scrape = { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '7979', 'prometheus.io/path': '/metrics' };
     expect(dep.spec.template.metadata.annotations).toMatchObject(scrape);

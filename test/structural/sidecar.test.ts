@@ -49,7 +49,7 @@ describe('Sidecar', () => {
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     });
-    expect(c.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '128Mi' } });
+    expect(c.resources).toEqual({ requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '1Gi' }, limits: { 'memory': '128Mi', 'ephemeral-storage': '2Gi' } });
     expect(c.readinessProbe.httpGet).toEqual({ path: '/api/v1/health', port: 2020, scheme: 'HTTP' });
     expect(c.volumeMounts).toEqual([{ name: 'shipper-tmp', mountPath: '/tmp' }]);
   });

@@ -22,7 +22,7 @@ describe('StartupSequence', () => {
     expect(container(spec, 'vault-agent')).toMatchObject({ restartPolicy: 'Always', startupProbe: { tcpSocket: { port: 8200 } } });
     expect(container(spec, 'migrate').restartPolicy).toBeUndefined();
     expect(container(spec, 'migrate').startupProbe).toBeUndefined();
-    expect(container(spec, 'migrate').resources).toEqual({ requests: { cpu: '25m', memory: '32Mi' }, limits: { memory: '32Mi' } });
+    expect(container(spec, 'migrate').resources).toEqual({ requests: { 'cpu': '25m', 'memory': '32Mi', 'ephemeral-storage': '1Gi' }, limits: { 'memory': '32Mi', 'ephemeral-storage': '2Gi' } });
   });
 
   test('validation messages', () => {

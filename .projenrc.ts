@@ -59,6 +59,14 @@ project.addTask('synth', {
   exec: 'ts-node --project scripts/tsconfig.json scripts/synth-examples.ts',
 });
 
+// End-to-end: strict schema and policy scanners over examples/dist, then every example applied to
+// a real control plane (etcd, kube-apiserver, controllers, scheduler, KWOK) built from Go modules.
+project.addTask('test:e2e', {
+  description: 'Schema, policy scanners and a real control plane over examples/dist (run npm run synth first)',
+  exec: 'bash scripts/e2e/run.sh',
+  receiveArgs: true,
+});
+
 // Unit tests read the Kubernetes 1.28 strict JSON schemas from a cached venv; install it first.
 project.testTask.prependExec('bash scripts/setup-tools.sh --python-only');
 

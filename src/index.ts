@@ -25,3 +25,10 @@ export { WorkloadOptions, WorkloadPatternProps, HighAvailabilityDefaults } from 
 export { LeaderElected, LeaderElectedProps, LeaderElectorSidecarOptions, LeaseAccessOptions, LeaseAccess } from './behavioral/leader-elected';
 export { WorkQueue, WorkQueueProps, WorkQueueMode, ExistingQueueOptions, WorkQueueAutoscaling } from './behavioral/work-queue';
 export { Singleton, SingletonProps, SingletonGuarantee, SingletonEviction } from './behavioral/singleton';
+
+// Behavioral patterns: jobs, daemons, stateful services
+export { JobSpecFields, JobOptions, CompletionMode, JobRestartPolicy } from './core/job-spec-fields';
+export { BatchJob, BatchJobProps } from './behavioral/batch-job';
+export { PeriodicJob, PeriodicJobProps } from './behavioral/periodic-job';
+export { DaemonService, DaemonServiceProps, DaemonUpdateStrategy, DaemonRollingUpdateOptions } from './behavioral/daemon-service';
+export { StatefulService, StatefulServiceProps, VolumeClaimTemplate } from './behavioral/stateful-service';

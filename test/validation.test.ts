@@ -1,11 +1,10 @@
-import { Testing } from 'cdk8s';
+import { Testing, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AmbassadorProxy, DisruptionBudget, PodSpecFields, RestrictedPods, Sidecar } from '../src';
 import {
   validateAbsolutePath, validateDnsLabel, validateDnsSubdomain, validateEnvVarName, validateLabelValue,
   validateNonNegativeInt, validatePort, validatePortName, validatePositiveInt,
 } from '../src/core/validation';
-import { Duration } from 'cdk8s';
 
 const chart = Testing.chart();
 
@@ -95,4 +94,11 @@ describe('other validations', () => {
     expect(() => AmbassadorProxy.twemproxyRedis({ servers: ['redis:70000'] }))
       .toThrow('AmbassadorProxy.twemproxyRedis: invalid servers port 70000: must be an integer port number from 1 to 65535');
   });
+});
+
+test('host ports are refused for every container a pattern hardens', () => {
+  const c = Testing.chart();
+  const d = new kplus.Deployment(c, 'web', { containers: [{ name: 'web', image: 'x/web:1' }] });
+  expect(() => new Sidecar(c, 's', { workload: d, container: { name: 's', image: 'x/s:1', ports: [{ number: 80, hostPort: 80 }] } }))
+    .toThrow('test/s: invalid container.ports[0].hostPort 80: must be unset: host ports are not allowed by Pod Security "restricted"; use a Service');
 });

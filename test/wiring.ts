@@ -16,7 +16,10 @@ export function wiringProblems(manifests: any[]): string[] {
     const sel = m.spec.selector?.matchLabels;
     if (m.kind !== 'Job' && (!sel || !matches(sel, labels))) out.push(`${id(m)}: selector ${JSON.stringify(sel)} does not match its template labels`);
     const spec = m.spec.template.spec;
-    const volumes = new Set((spec.volumes ?? []).map((v: any) => v.name));
+    const volumes = new Set([
+      ...(spec.volumes ?? []).map((v: any) => v.name),
+      ...(m.spec.volumeClaimTemplates ?? []).map((t: any) => t.metadata?.name),
+    ]);
     const all = [...(spec.initContainers ?? []), ...spec.containers];
     const names = all.map((c: any) => c.name);
     if (new Set(names).size !== names.length) out.push(`${id(m)}: duplicate container names ${names.join(', ')}`);

@@ -1,13 +1,13 @@
 import { Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { StandardLabels } from '../core/labels';
-import { HighlyAvailable } from '../scaling/highly-available';
+import { StandardLabels, StandardLabelsProps } from '../core/labels';
 import { attachHelperContainer } from '../core/pod-attachment';
 import { validateDnsSubdomain, validatePort, validatePositiveInt } from '../core/validation';
 import {
   HighAvailabilityDefaults, WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels,
 } from '../core/workload-pattern';
+import { HighlyAvailable } from '../scaling/highly-available';
 
 /**
  * A leader-elector sidecar for applications that do not embed leader election: it takes part
@@ -56,7 +56,9 @@ export interface LeaderElectedProps extends WorkloadPatternProps, HighAvailabili
   readonly recordEvents?: boolean;
 
   /**
-   * Add a leader-elector sidecar for an application that does not elect by itself.
+   * Add a leader-elector sidecar for an application that does not elect by itself. The
+   * application containers then receive `LEADER_ELECTOR_URL` (`http://localhost:<port>`), where
+   * the sidecar reports the current leader.
    * @default - none: the application embeds election (e.g. client-go's leaderelection)
    */
   readonly electorSidecar?: LeaderElectorSidecarOptions;
@@ -76,6 +78,12 @@ export interface LeaseAccessOptions {
    * @default false
    */
   readonly recordEvents?: boolean;
+
+  /**
+   * Labels of the Role and RoleBinding.
+   * @default - `app.kubernetes.io/name` is the lease name, component `lease-access`
+   */
+  readonly labels?: StandardLabelsProps;
 }
 
 /**
@@ -113,6 +121,9 @@ export class LeaderElected extends Construct {
     role.allow(['get', 'update'], { apiGroup: 'coordination.k8s.io', resourceType: 'leases', resourceName: options.leaseName });
     if (options.recordEvents) role.allow(['create', 'patch'], kplus.ApiResource.EVENTS);
     const roleBinding = role.bind(serviceAccount);
+    const labels = options.labels ?? { name: options.leaseName, component: 'lease-access' };
+    StandardLabels.applyTo(role, labels);
+    StandardLabels.applyTo(roleBinding, labels);
     return { role, roleBinding };
   }
 
@@ -142,11 +153,10 @@ export class LeaderElected extends Construct {
     const access = LeaderElected.grantLeaseAccess(this, 'lease-access', this.serviceAccount, {
       leaseName: this.leaseName,
       recordEvents: props.recordEvents,
+      labels,
     });
     this.role = access.role;
     this.roleBinding = access.roleBinding;
-    StandardLabels.applyTo(this.role, labels);
-    StandardLabels.applyTo(this.roleBinding, labels);
 
     const env = {
       [LEASE_ENV.LEASE_NAME]: kplus.EnvValue.fromValue(this.leaseName),
@@ -181,7 +191,7 @@ export class LeaderElected extends Construct {
     }
 
     if (replicas >= 2 && props.highAvailability !== false) {
-      this.highAvailability = new HighlyAvailable(this, 'high-availability', { workload: this.deployment, replicas });
+      this.highAvailability = new HighlyAvailable(this, 'high-availability', { workload: this.deployment, replicas, labels });
     }
   }
 }

@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from '../core/disruption-budget';
 import { StandardLabels } from '../core/labels';
+import { invalid } from '../core/validation';
 import { WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels } from '../core/workload-pattern';
 
 /**
@@ -11,8 +12,8 @@ export enum SingletonGuarantee {
   /**
    * Favour availability: a Deployment of one replica with the Recreate strategy. The old pod is
    * stopped before a new one starts on rollouts, but when a node becomes unreachable the
-   * controller starts a replacement while the old pod may still run, so more than one may exist
-   * briefly ("at least one").
+   * controller starts a replacement while the old pod may still run, so two may exist until the
+   * old node's kubelet reconnects ("at least one").
    */
   AVAILABILITY = 'availability',
 
@@ -77,10 +78,24 @@ export class Singleton extends Construct {
 
   constructor(scope: Construct, id: string, props: SingletonProps) {
     super(scope, id);
+    if (!Object.values(SingletonGuarantee).includes(props.guarantee)) {
+      invalid(this, 'guarantee', props.guarantee, `must be one of ${Object.values(SingletonGuarantee).join(', ')}: the trade-off is the application's to make`);
+    }
+    if (props.eviction !== undefined && !Object.values(SingletonEviction).includes(props.eviction)) {
+      invalid(this, 'eviction', props.eviction, `must be one of ${Object.values(SingletonEviction).join(', ')}`);
+    }
     const labels = patternLabels(this, props, 'singleton');
     const containers = hardenContainers(this, props);
     if (props.guarantee === SingletonGuarantee.CONSISTENCY) {
-      this.headlessService = new kplus.Service(this, 'headless', { clusterIP: 'None', ports: [{ port: 80, name: 'placeholder' }] });
+      // The headless Service publishes the container ports (a Service needs at least one).
+      const ports = containers.flatMap(c => c.ports ?? (c.portNumber ? [{ number: c.portNumber }] : []));
+      if (ports.length === 0) {
+        invalid(this, 'containers', containers.map(c => c.name), 'must expose at least one port with guarantee CONSISTENCY: the StatefulSet\'s headless Service needs one');
+      }
+      this.headlessService = new kplus.Service(this, 'headless', {
+        clusterIP: 'None',
+        ports: ports.map((p, i) => ({ port: p.number, targetPort: p.number, name: p.name ?? `port-${i}` })),
+      });
       StandardLabels.applyTo(this.headlessService, labels);
       this.statefulSet = new kplus.StatefulSet(this, 'statefulset', {
         replicas: 1,

@@ -1,8 +1,9 @@
-import { ApiObject, App, Chart, Duration, JsonPatch, Lazy, Names, Size } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Lazy, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { StandardLabels, StandardLabelsProps } from '../core/labels';
 import { HealthProbe } from '../core/health-probe';
+import { CompletionMode, JobSpecFields, labelJobWorkload } from '../core/job-spec-fields';
+import { StandardLabels, StandardLabelsProps } from '../core/labels';
 import { PodSpecFields } from '../core/pod-spec-fields';
 import { ResourcePreset } from '../core/resource-preset';
 import { invalid, validateDnsSubdomain, validatePort, validatePositiveInt } from '../core/validation';
@@ -70,8 +71,8 @@ export interface WorkQueueProps extends WorkloadOptions {
   readonly worker: kplus.ContainerProps;
 
   /**
-   * Worker pods running at once.
-   * @default 3
+   * Worker pods running at once (with `autoscaling`: per Job that KEDA starts).
+   * @default 3, or 1 with `autoscaling` (KEDA then scales the number of Jobs)
    */
   readonly parallelism?: number;
 
@@ -124,7 +125,9 @@ export interface WorkQueueProps extends WorkloadOptions {
   readonly ttlAfterFinished?: Duration;
 
   /**
-   * Scale the workers on queue length with a KEDA ScaledJob instead of a fixed Job.
+   * Scale the workers on queue length with a KEDA ScaledJob instead of a fixed Job. When the
+   * pattern creates the queue, the chart needs a namespace so KEDA can reach the queue by its
+   * full DNS name.
    * @default - a Job with `parallelism` workers
    */
   readonly autoscaling?: WorkQueueAutoscaling;
@@ -157,7 +160,7 @@ export class WorkQueue extends Construct {
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
     const mode = props.mode ?? WorkQueueMode.QUEUE;
-    const parallelism = validatePositiveInt(this, 'parallelism', props.parallelism ?? 3);
+    const parallelism = validatePositiveInt(this, 'parallelism', props.parallelism ?? (props.autoscaling ? 1 : 3));
     const backoffLimit = props.backoffLimit ?? 4;
     if (!Number.isInteger(backoffLimit) || backoffLimit < 0) invalid(this, 'backoffLimit', backoffLimit, 'must be a whole number of at least 0');
     const queueName = props.queueName ?? 'work';
@@ -166,7 +169,10 @@ export class WorkQueue extends Construct {
       if (props.completions === undefined) invalid(this, 'completions', undefined, 'is required with mode STATIC_INDEXED: the number of indexed pods');
       validatePositiveInt(this, 'completions', props.completions);
       if (props.autoscaling) invalid(this, 'autoscaling', props.autoscaling, 'is only for mode QUEUE: an Indexed Job has a fixed number of pods');
-      if (props.producer || props.existingQueue) invalid(this, props.producer ? 'producer' : 'existingQueue', '(set)', 'is only for mode QUEUE: a static split has no queue');
+      const queueOnly = { producer: props.producer, existingQueue: props.existingQueue, queueName: props.queueName, queueImage: props.queueImage };
+      for (const [field, value] of Object.entries(queueOnly)) {
+        if (value !== undefined) invalid(this, field, '(set)', 'is only for mode QUEUE: a static split has no queue');
+      }
     } else if (props.completions !== undefined) {
       invalid(this, 'completions', props.completions, 'must be unset with mode QUEUE: workers stop when the queue is empty');
     }
@@ -205,18 +211,19 @@ export class WorkQueue extends Construct {
     const jobScope = props.autoscaling ? new Chart(new App(), 'template') : this;
     const workerProps = { ...props, containers: [{ name: 'worker', ...props.worker, envVariables: { ...env, ...props.worker.envVariables } }] };
     this.job = new kplus.Job(jobScope, props.autoscaling ? Names.toDnsLabel(this) : 'workers', {
+      select: false,
       containers: hardenContainers(this, workerProps),
       backoffLimit,
       ttlAfterFinished: props.ttlAfterFinished ?? Duration.days(1),
       restartPolicy: kplus.RestartPolicy.NEVER,
     });
-    tagJob(this.job, labels('worker'));
-    const jobObj = ApiObject.of(this.job);
+    labelJobWorkload(this.job, labels('worker'));
     if (mode === WorkQueueMode.STATIC_INDEXED) {
-      jobObj.addJsonPatch(JsonPatch.add('/spec/completionMode', 'Indexed'));
-      jobObj.addJsonPatch(JsonPatch.add('/spec/completions', props.completions));
+      JobSpecFields.setCompletionMode(this.job, CompletionMode.INDEXED);
+      JobSpecFields.setCompletions(this.job, props.completions!);
     }
-    jobObj.addJsonPatch(JsonPatch.add('/spec/parallelism', parallelism));
+    JobSpecFields.setParallelism(this.job, parallelism);
+    const jobObj = ApiObject.of(this.job);
 
     if (props.autoscaling) {
       this.scaledJob = this.createScaledJob(props.autoscaling, jobObj, queueName, labels('worker'));
@@ -225,12 +232,13 @@ export class WorkQueue extends Construct {
     if (props.producer) {
       const producerProps = { ...props, containers: [{ name: 'producer', ...props.producer, envVariables: { ...env, ...props.producer.envVariables } }] };
       this.producerJob = new kplus.Job(this, 'producer', {
+        select: false,
         containers: hardenContainers(this, producerProps, ResourcePreset.SMALL),
         backoffLimit,
         ttlAfterFinished: props.ttlAfterFinished ?? Duration.days(1),
         restartPolicy: kplus.RestartPolicy.NEVER,
       });
-      tagJob(this.producerJob, labels('producer'));
+      labelJobWorkload(this.producerJob, labels('producer'));
     }
   }
 
@@ -266,13 +274,21 @@ export class WorkQueue extends Construct {
   private createScaledJob(auto: WorkQueueAutoscaling, jobObj: ApiObject, queueName: string, labels: StandardLabelsProps): ApiObject {
     validatePositiveInt(this, 'autoscaling.maxReplicaCount', auto.maxReplicaCount);
     const target = validatePositiveInt(this, 'autoscaling.targetQueueLength', auto.targetQueueLength ?? 5);
-    const address = this.queueUrl.replace('redis://', '');
+    // KEDA polls from its own namespace: a queue the pattern created needs its full DNS name.
+    let address = this.queueUrl.replace('redis://', '');
+    if (this.queueService) {
+      const namespace = Chart.of(this).namespace;
+      if (!namespace) {
+        invalid(this, 'autoscaling', '(set)', 'needs the chart\'s namespace (ChartProps.namespace) when the pattern creates the queue: KEDA resolves the queue address from its own namespace; or pass existingQueue with a full DNS name');
+      }
+      address = `${this.queueService.name}.${namespace}.svc.cluster.local:6379`;
+    }
     return new ApiObject(this, 'scaled-job', {
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledJob',
       metadata: { labels: StandardLabels.of(labels) },
       spec: {
-        jobTargetRef: Lazy.any({ produce: () => jobObj.toJson().spec }),
+        jobTargetRef: Lazy.any({ produce: () => jobTemplateSpec(jobObj) }),
         pollingInterval: (auto.pollingInterval ?? Duration.seconds(30)).toSeconds(),
         maxReplicaCount: auto.maxReplicaCount,
         successfulJobsHistoryLimit: 3,
@@ -283,9 +299,12 @@ export class WorkQueue extends Construct {
   }
 }
 
-function tagJob(job: kplus.Job, labels: StandardLabelsProps): void {
-  for (const [k, v] of Object.entries(StandardLabels.of(labels))) {
-    job.metadata.addLabel(k, v);
-    job.podMetadata.addLabel(k, v);
-  }
+/**
+ * The worker Job's spec as a ScaledJob template, without the address label cdk8s-plus gives
+ * the pods of the detached template chart (it names a chart that is never deployed).
+ */
+function jobTemplateSpec(job: ApiObject): any {
+  const spec = job.toJson().spec;
+  delete spec?.template?.metadata?.labels?.['cdk8s.io/metadata.addr'];
+  return spec;
 }

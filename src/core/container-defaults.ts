@@ -26,6 +26,11 @@ export function hardenedContainerProps(
   defaults: ContainerDefaults,
 ): kplus.ContainerProps {
   if (props.name !== undefined) validateDnsLabel(scope, `${field}.name`, props.name);
+  (props.ports ?? []).forEach((p, j) => {
+    if (p.hostPort !== undefined) {
+      invalid(scope, `${field}.ports[${j}].hostPort`, p.hostPort, 'must be unset: host ports are not allowed by Pod Security "restricted"; use a Service');
+    }
+  });
   return {
     ...props,
     securityContext: mergeSecurityContext(scope, `${field}.securityContext`, props.securityContext, defaults.security),

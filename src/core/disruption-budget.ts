@@ -2,7 +2,7 @@ import { Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { StandardLabels } from './labels';
+import { StandardLabels, StandardLabelsProps } from './labels';
 import { invalid, validatePositiveInt } from './validation';
 
 /**
@@ -31,6 +31,12 @@ export interface DisruptionBudgetProps {
    * @default - not set: `maxUnavailable` applies
    */
   readonly minAvailable?: number;
+
+  /**
+   * Labels of the PodDisruptionBudget.
+   * @default - `app.kubernetes.io/name` from the workload's path, component `disruption-budget`
+   */
+  readonly labels?: StandardLabelsProps;
 }
 
 /**
@@ -47,15 +53,15 @@ export class DisruptionBudget extends Construct {
     if (props.minAvailable !== undefined && props.maxUnavailable !== undefined) {
       invalid(this, 'minAvailable', props.minAvailable, 'must not be set together with maxUnavailable: give one of them');
     }
-    if (props.minAvailable !== undefined && (!Number.isInteger(props.minAvailable) || props.minAvailable < 1 || props.minAvailable > props.replicas)) {
+    if (props.minAvailable !== undefined && !inRange(props.minAvailable, 1, props.replicas)) {
       invalid(this, 'minAvailable', props.minAvailable, `must be a whole number from 1 to replicas (${props.replicas})`);
     }
     const maxUnavailable = props.minAvailable === undefined ? props.maxUnavailable ?? 1 : undefined;
-    if (maxUnavailable !== undefined && (!Number.isInteger(maxUnavailable) || maxUnavailable < 1 || maxUnavailable > Math.max(1, props.replicas - 1))) {
+    if (maxUnavailable !== undefined && !inRange(maxUnavailable, 1, Math.max(1, props.replicas - 1))) {
       invalid(this, 'maxUnavailable', maxUnavailable, `must be a whole number from 1 to ${Math.max(1, props.replicas - 1)} (replicas - 1, or 1 for a single replica)`);
     }
     this.apiObject = new k8s.KubePodDisruptionBudget(this, 'Resource', {
-      metadata: { labels: StandardLabels.of({ name: Names.toLabelValue(props.workload), component: 'disruption-budget' }) },
+      metadata: { labels: StandardLabels.of(props.labels ?? { name: Names.toLabelValue(props.workload), component: 'disruption-budget' }) },
       spec: {
         maxUnavailable: maxUnavailable === undefined ? undefined : k8s.IntOrString.fromNumber(maxUnavailable),
         minAvailable: props.minAvailable === undefined ? undefined : k8s.IntOrString.fromNumber(props.minAvailable),
@@ -63,4 +69,8 @@ export class DisruptionBudget extends Construct {
       },
     });
   }
+}
+
+function inRange(value: number, low: number, high: number): boolean {
+  return Number.isInteger(value) && value >= low && value <= high;
 }

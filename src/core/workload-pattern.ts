@@ -61,7 +61,11 @@ export function patternLabels(scope: Construct, props: WorkloadOptions, componen
 /**
  * The user's containers, hardened and sized; fails on none, or on two with the same name.
  */
-export function hardenContainers(scope: Construct, props: WorkloadPatternProps, defaultPreset: ResourcePreset = ResourcePreset.MEDIUM): kplus.ContainerProps[] {
+export function hardenContainers(
+  scope: Construct,
+  props: WorkloadPatternProps,
+  defaultPreset: ResourcePreset = ResourcePreset.MEDIUM,
+): kplus.ContainerProps[] {
   if (props.containers.length === 0) invalid(scope, 'containers', [], 'must list at least one container');
   const seen = new Set<string>();
   return props.containers.map((c, i) => {
@@ -100,21 +104,17 @@ export interface HighAvailabilityDefaults {
 }
 
 /**
- * For two or more replicas (unless turned off): a PodDisruptionBudget allowing one pod down at
- * a time, and a soft topology spread over nodes and zones.
- */
-export function applyHighAvailability(scope: Construct, workload: kplus.Workload, replicas: number, options: HighAvailabilityDefaults): DisruptionBudget | undefined {
-  if (replicas < 2 || options.highAvailability === false) return undefined;
-  return protectReplicas(scope, workload, replicas, {});
-}
-
-/**
  * Options of `protectReplicas`.
  */
 export interface ProtectReplicasOptions {
+  /** Pods that may be down at once. */
   readonly maxUnavailable?: number;
+  /** Spread over zones too. */
   readonly spreadOverZones?: boolean;
+  /** DoNotSchedule instead of ScheduleAnyway. */
   readonly hardSpread?: boolean;
+  /** Labels of the PodDisruptionBudget. */
+  readonly labels?: StandardLabelsProps;
 }
 
 /**
@@ -122,7 +122,7 @@ export interface ProtectReplicasOptions {
  * `HighlyAvailable` and the workload patterns' defaults).
  */
 export function protectReplicas(scope: Construct, workload: kplus.Workload, replicas: number, options: ProtectReplicasOptions): DisruptionBudget {
-  const budget = new DisruptionBudget(scope, 'disruption-budget', { workload, replicas, maxUnavailable: options.maxUnavailable });
+  const budget = new DisruptionBudget(scope, 'disruption-budget', { workload, replicas, maxUnavailable: options.maxUnavailable, labels: options.labels });
   PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.HOSTNAME, hard: options.hardSpread });
   if (options.spreadOverZones ?? true) {
     PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.ZONE, hard: options.hardSpread });

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from '../core/disruption-budget';
+import { StandardLabelsProps } from '../core/labels';
 import { invalid } from '../core/validation';
 import { protectReplicas } from '../core/workload-pattern';
 
@@ -32,6 +33,12 @@ export interface HighlyAvailableProps {
   readonly spreadOverZones?: boolean;
 
   /**
+   * Labels of the PodDisruptionBudget (workload patterns pass their own).
+   * @default - `app.kubernetes.io/name` from the workload's path, component `disruption-budget`
+   */
+  readonly labels?: StandardLabelsProps;
+
+  /**
    * Refuse to schedule a pod that would break the spread, instead of preferring not to.
    * @default false - ScheduleAnyway, so a small or single-zone cluster still runs every replica
    */
@@ -58,7 +65,10 @@ export class HighlyAvailable extends Construct {
       : undefined;
     const replicas = props.replicas ?? known;
     if (replicas === undefined) {
-      invalid(this, 'replicas', replicas, `must be given: ${props.workload.node.path} does not say how many replicas it runs (an HPA owns them?)`);
+      invalid(this, 'replicas', replicas, `must be given: ${props.workload.node.path} does not set replicas (cdk8s-plus then renders its default, or an HPA decides)`);
+    }
+    if (known !== undefined && props.replicas !== undefined && known !== props.replicas) {
+      invalid(this, 'replicas', props.replicas, `must equal the replicas of ${props.workload.node.path} (${known})`);
     }
     if (!Number.isInteger(replicas) || replicas < 2) {
       invalid(this, 'replicas', replicas, 'must be at least 2: one replica cannot be highly available (use Singleton for one)');

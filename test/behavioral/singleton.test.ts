@@ -1,9 +1,10 @@
 import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Singleton, SingletonEviction, SingletonGuarantee } from '../../src';
 import { only, restrictedViolations, synth } from '../util';
 import { wiringProblems } from '../wiring';
 
-const containers = [{ name: 'cron-master', image: 'shop/cron-master:1.4.0' }];
+const containers = [{ name: 'cron-master', image: 'shop/cron-master:1.4.0', portNumber: 8080, readiness: kplus.Probe.fromTcpSocket({ port: 8080 }) }];
 
 describe('Singleton', () => {
   test('AVAILABILITY: a Deployment of one replica with Recreate; drains may evict it', () => {
@@ -28,10 +29,21 @@ describe('Singleton', () => {
     expect(sts.spec.replicas).toBe(1);
     expect(sts.spec.serviceName).toBe(svc.metadata.name);
     expect(svc.spec.clusterIP).toBe('None');
+    expect(svc.spec.ports).toEqual([{ name: 'port-0', port: 8080, targetPort: 8080 }]);
     expect(svc.spec.selector).toMatchObject(sts.spec.selector.matchLabels);
     expect(only(manifests, 'PodDisruptionBudget').spec).toEqual({ minAvailable: 1, selector: { matchLabels: sts.spec.selector.matchLabels } });
     expect(manifests.find(m => m.kind === 'Deployment')).toBeUndefined();
     expect(restrictedViolations(manifests)).toEqual([]);
     expect(wiringProblems(manifests)).toEqual([]);
+  });
+
+  test('validation messages', () => {
+    const chart = Testing.chart();
+    expect(() => new Singleton(chart, 'a', { containers, guarantee: 'strong' as any }))
+      .toThrow('test/a: invalid guarantee "strong": must be one of availability, consistency');
+    expect(() => new Singleton(chart, 'b', { containers: [{ image: 'x/y:1' }], guarantee: SingletonGuarantee.CONSISTENCY }))
+      .toThrow('test/b: invalid containers ["main"]: must expose at least one port with guarantee CONSISTENCY');
+    expect(() => new Singleton(chart, 'c', { containers, guarantee: SingletonGuarantee.AVAILABILITY, eviction: 'never' as any }))
+      .toThrow('test/c: invalid eviction "never": must be one of allow, block');
   });
 });

@@ -1,4 +1,4 @@
-import { Duration, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { WorkQueue, WorkQueueMode } from '../../src';
 import { container, only, podSpec, restrictedViolations, synth } from '../util';
 import { wiringProblems } from '../wiring';
@@ -56,15 +56,17 @@ describe('WorkQueue', () => {
   });
 
   test('autoscaling on queue length with a KEDA ScaledJob whose template is the worker Job', () => {
-    const chart = Testing.chart();
-    const wq = new WorkQueue(chart, 'wq', { worker, autoscaling: { maxReplicaCount: 20, targetQueueLength: 10, pollingInterval: Duration.seconds(15) } });
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'media' });
+    new WorkQueue(chart, 'wq', { worker, autoscaling: { maxReplicaCount: 20, targetQueueLength: 10, pollingInterval: Duration.seconds(15) } });
     const manifests = synth(chart);
     expect(manifests.map(m => m.kind).sort()).toEqual(['Deployment', 'ScaledJob', 'Service']);
     const sj = only(manifests, 'ScaledJob');
     expect(sj.apiVersion).toBe('keda.sh/v1alpha1');
     expect(sj.spec).toMatchObject({ pollingInterval: 15, maxReplicaCount: 20 });
-    expect(sj.spec.triggers).toEqual([{ type: 'redis', metadata: { address: wq.queueUrl.replace('redis://', ''), listName: 'work', listLength: '10' } }]);
-    expect(sj.spec.jobTargetRef.parallelism).toBe(3);
+    const svc = only(manifests, 'Service');
+    expect(sj.spec.triggers).toEqual([{ type: 'redis', metadata: { address: `${svc.metadata.name}.media.svc.cluster.local:6379`, listName: 'work', listLength: '10' } }]);
+    expect(sj.spec.jobTargetRef.parallelism).toBe(1);
+    expect(sj.spec.jobTargetRef.template.metadata.labels['cdk8s.io/metadata.addr']).toBeUndefined();
     expect(sj.spec.jobTargetRef.template.spec.containers[0].image).toBe('shop/thumbnailer:2.0.0');
     expect(restrictedViolations([{ kind: 'Job', spec: sj.spec.jobTargetRef }])).toEqual([]);
   });
@@ -84,6 +86,9 @@ describe('WorkQueue', () => {
       .toThrow('test/f: invalid queueName "has space": must be 1-128 characters');
     expect(() => new WorkQueue(chart, 'g', { worker, backoffLimit: -1 })).toThrow('test/g: invalid backoffLimit -1: must be a whole number of at least 0');
     expect(() => new WorkQueue(chart, 'h', { worker, existingQueue: { host: 'Bad Host' } })).toThrow('test/h: invalid existingQueue.host "Bad Host": must be a DNS-1123 subdomain');
-    expect(() => new WorkQueue(chart, 'i', { worker, autoscaling: { maxReplicaCount: 0 } })).toThrow('test/i: invalid autoscaling.maxReplicaCount 0');
+    expect(() => new WorkQueue(chart, 'i', { worker, existingQueue: { host: 'q.x.svc.cluster.local' }, autoscaling: { maxReplicaCount: 0 } }))
+      .toThrow('test/i: invalid autoscaling.maxReplicaCount 0');
+    expect(() => new WorkQueue(chart, 'j', { worker, autoscaling: { maxReplicaCount: 2 } }))
+      .toThrow('test/j: invalid autoscaling "(set)": needs the chart\'s namespace (ChartProps.namespace) when the pattern creates the queue');
   });
 });

@@ -269,6 +269,15 @@ function evaluate(items, applied, elapsedS, settle) {
         workloadsPending++;
         pending.push(`${id} not ready after ${elapsedS}s: ${st.numberReady || 0}/${want} ready`);
       }
+    } else if (o.kind === 'Pod') {
+      // bare Pods only (Pods created by controllers are not in the applied set)
+      if (!(st.phase === 'Succeeded' || cond(o, 'Ready')?.status === 'True')) {
+        if (st.phase === 'Failed') fatal.push(`${id} Failed: ${st.reason || ''} ${st.message || ''}`.trim());
+        else {
+          workloadsPending++;
+          pending.push(`${id} not Ready after ${elapsedS}s: phase ${st.phase || 'Unknown'}`);
+        }
+      }
     } else if (o.kind === 'Job') {
       const failed = cond(o, 'Failed');
       if (failed?.status === 'True') fatal.push(`${id} Failed: ${failed.reason || ''} ${failed.message || ''}`.trim());
@@ -403,11 +412,15 @@ async function runExample(file, opts, expectations) {
   console.log(`\n=== ${res.file} -> namespace ${ns}`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-e2e-'));
   let names = [];
+  // Cleanup deletes what the chart created except CRDs (they may be shared with
+  // test/e2e/crds or other charts; deleting one would delete every custom resource).
+  let cleanupFile = file;
   try {
     await ensureNamespace(ns);
     const docs = splitDocs(fs.readFileSync(file, 'utf8'));
     const crdDocs = docs.filter(isCrdDoc);
     const rest = docs.filter((d) => !isCrdDoc(d));
+    if (crdDocs.length) cleanupFile = null;
     // apply
     if (crdDocs.length) {
       const crdFile = path.join(tmp, 'crds.yaml');
@@ -424,6 +437,7 @@ async function runExample(file, opts, expectations) {
       if (rest.length) {
         const restFile = crdDocs.length ? path.join(tmp, 'rest.yaml') : file;
         if (crdDocs.length) fs.writeFileSync(restFile, joinDocs(rest));
+        cleanupFile = restFile;
         const a = apply(restFile, ns, rest, tmp);
         names.push(...a.names);
         if (!a.ok) fail('apply', `${res.file}: ${a.reason}`);
@@ -461,7 +475,7 @@ async function runExample(file, opts, expectations) {
   } finally {
     for (const f of res.failures) console.log(`  FAIL [${f.check}] ${f.msg}`);
     if (!opts.keep) {
-      kubectl(['delete', '-n', ns, '-f', file, '--ignore-not-found', '--wait=false']);
+      if (cleanupFile) kubectl(['delete', '-n', ns, '-f', cleanupFile, '--ignore-not-found', '--wait=false']);
       kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -483,6 +497,11 @@ async function main() {
   if (!process.env.KUBECONFIG) usage('KUBECONFIG is not set and no cluster kubeconfig found; run: bash scripts/e2e/cluster.sh start');
   const ready = kubectl(['get', '--raw', '/readyz']);
   if (ready.status !== 0) usage(`the API server is not ready (${ready.stderr}); run: bash scripts/e2e/cluster.sh start`);
+  // Safety: this creates and DELETES namespaces; only ever run it against the throw-away
+  // cluster of scripts/e2e/cluster.sh, which leaves this marker.
+  if (kubectl(['get', 'configmap', 'cdk8s-patterns-e2e-cluster', '-n', 'kube-system']).status !== 0) {
+    usage(`the cluster of KUBECONFIG=${process.env.KUBECONFIG} was not started by scripts/e2e/cluster.sh (no ConfigMap kube-system/cdk8s-patterns-e2e-cluster); refusing to run`);
+  }
   if (!fs.existsSync(opts.dir)) usage(`directory ${opts.dir} does not exist${opts.dir.endsWith('examples/dist') ? ' (run: npm run synth)' : ''}`);
   let files = fs.readdirSync(opts.dir).filter((f) => /\.k8s\.ya?ml$/.test(f)).sort().map((f) => path.join(opts.dir, f));
   if (opts.only) files = files.filter((f) => path.basename(f).includes(opts.only));
@@ -507,7 +526,11 @@ async function main() {
     const stems = new Set(fs.readdirSync(opts.dir).filter((f) => /\.k8s\.ya?ml$/.test(f)).map((f) => f.replace(/\.k8s\.ya?ml$/, '')));
     for (const stem of Object.keys(rbac)) {
       if (!stems.has(stem)) globalFailures.push(`${displayPath(opts.rbac)}: stale expectations for "${stem}": no ${stem}.k8s.yaml in ${displayPath(opts.dir)}`);
-      else if (!Array.isArray(rbac[stem])) globalFailures.push(`${displayPath(opts.rbac)}: "${stem}" must map to a list of { serviceAccount, allowed, denied }`);
+      else if (!Array.isArray(rbac[stem]) || !rbac[stem].every((e) => typeof e?.serviceAccount === 'string'
+        && ['allowed', 'denied'].every((k) => e[k] === undefined || (Array.isArray(e[k]) && e[k].every((p) => typeof p === 'string'))))) {
+        globalFailures.push(`${displayPath(opts.rbac)}: "${stem}" must map to a list of { "serviceAccount": string, "allowed": [string], "denied": [string] }`);
+        rbac[stem] = [];
+      }
     }
   }
 

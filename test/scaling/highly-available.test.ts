@@ -39,6 +39,9 @@ describe('HighlyAvailable', () => {
       .toThrow('test/a: invalid replicas 1: must be at least 2: one replica cannot be highly available (use Singleton for one)');
     const ds = new kplus.DaemonSet(chart, 'ds', { containers: [{ image: 'x/y:1' }] });
     expect(() => new HighlyAvailable(chart, 'b', { workload: ds }))
-      .toThrow('test/b: invalid replicas undefined: must be given: test/ds does not say how many replicas it runs');
+      .toThrow('test/b: invalid replicas undefined: must be given: test/ds does not set replicas');
+    const two = new kplus.Deployment(chart, 'two', { replicas: 2, containers: [{ image: 'x/y:1' }] });
+    expect(() => new HighlyAvailable(chart, 'c', { workload: two, replicas: 5 }))
+      .toThrow('test/c: invalid replicas 5: must equal the replicas of test/two (2)');
   });
 });

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DEFAULT_RUN_AS_ID } from '../core/security';
 import { StandardLabels } from '../core/labels';
 import { invalid, validateAbsolutePath, validateDnsLabel, validateDnsSubdomain, validatePositiveInt } from '../core/validation';
 import {
@@ -137,6 +138,12 @@ export class StatefulService extends Construct {
       replicas: this.replicas,
       podManagementPolicy: props.podManagementPolicy ?? kplus.PodManagementPolicy.ORDERED_READY,
       strategy: props.updateStrategy,
+      // Freshly provisioned volumes are root-owned: give them the containers' group so a
+      // non-root process can write its data.
+      securityContext: (props.volumeClaimTemplates ?? []).length > 0 ? {
+        fsGroup: props.security?.runAsGroup ?? DEFAULT_RUN_AS_ID,
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      } : undefined,
     });
     labelAndSelect(this.statefulSet, labels);
     // Services select by the stable labels (`select(workload)` would use cdk8s-plus's address

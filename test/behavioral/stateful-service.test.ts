@@ -92,6 +92,8 @@ describe('StatefulService', () => {
     expect(container(spec, 'db').volumeMounts).toEqual([{ name: 'data', mountPath: '/var/lib/postgresql/data' }, { name: 'wal', mountPath: '/wal' }]);
     expect(container(spec, 'exporter').volumeMounts).toEqual([{ name: 'wal', mountPath: '/wal' }]);
     expect(spec.volumes).toBeUndefined();
+    // Provisioned volumes are root-owned; the containers' group must be able to write them.
+    expect(spec.securityContext).toMatchObject({ fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch', runAsNonRoot: true });
     expect(restrictedViolations(manifests)).toEqual([]);
     expect(wiringProblems(withClaimsAsVolumes(manifests))).toEqual([]);
   });

@@ -32,3 +32,20 @@ export { BatchJob, BatchJobProps } from './behavioral/batch-job';
 export { PeriodicJob, PeriodicJobProps } from './behavioral/periodic-job';
 export { DaemonService, DaemonServiceProps, DaemonUpdateStrategy, DaemonRollingUpdateOptions } from './behavioral/daemon-service';
 export { StatefulService, StatefulServiceProps, VolumeClaimTemplate } from './behavioral/stateful-service';
+
+// Configuration patterns
+export { HashedConfigMap, HashedConfigMapProps } from './configuration/hashed-config-map';
+export { HashedSecret, HashedSecretProps } from './configuration/hashed-secret';
+export { ImmutableConfigImage, ImmutableConfigImageProps } from './configuration/immutable-config-image';
+export { ConfigTemplate, ConfigTemplateProps } from './configuration/config-template';
+export { ConfigEnv, DownwardApiEnvOptions } from './configuration/config-env';
+
+// Advanced patterns
+export { JsonSchema, SchemaOptions, StringSchemaOptions, NumberSchemaOptions, BooleanSchemaOptions, ObjectSchemaOptions, ArraySchemaOptions, MapSchemaOptions } from './advanced/json-schema';
+export {
+  CustomResourceDefinition, CustomResourceDefinitionProps, CustomResourceVersion, CustomResourceScope, CustomResourceInstanceOptions,
+  PrinterColumn, PrinterColumnType,
+} from './advanced/custom-resource-definition';
+export { LeastPrivilege, AccessRule, ApiVerb, WatchedResource } from './advanced/access-rule';
+export { Controller, ControllerProps, ControllerReplication } from './advanced/controller';
+export { Operator, OperatorProps } from './advanced/operator';

@@ -3,6 +3,7 @@ import { homedir } from 'os';
 import { join } from 'path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
+import { customResourceProblems } from './advanced/custom-resource-schema';
 
 /**
  * Strict validation of manifests against the Kubernetes 1.28 JSON schemas (unknown fields are
@@ -56,10 +57,17 @@ const NO_SCHEMA_GROUPS = ['gateway.networking.k8s.io', 'keda.sh', 'monitoring.co
  */
 export function validateManifests(manifests: any[]): void {
   const problems: string[] = [];
+  // Instances of CustomResourceDefinitions in the same set are validated against them.
+  const crds = manifests.filter(m => m?.kind === 'CustomResourceDefinition' && String(m?.apiVersion).startsWith('apiextensions.k8s.io/'));
   for (const m of manifests) {
     const id = `${m?.kind}/${m?.metadata?.name}`;
     if (!m?.apiVersion || !m?.kind) {
       problems.push(`${id}: missing apiVersion or kind`);
+      continue;
+    }
+    const crd = crds.find(c => String(m.apiVersion).split('/')[0] === c.spec?.group && m.kind === c.spec?.names?.kind);
+    if (crd) {
+      problems.push(...customResourceProblems(crd, m));
       continue;
     }
     const v = validatorFor(m.apiVersion, m.kind);

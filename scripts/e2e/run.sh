@@ -55,7 +55,7 @@ if [[ "${CDK8S_E2E_SKIP_POLICY:-}" != 1 ]]; then
   if [[ -f test/policy/run.sh ]]; then
     stage "schema + policy checks (test/policy/run.sh)"
     policy_log="$(mktemp "${TMPDIR:-/tmp}/cdk8s-patterns-policy.XXXXXX")"
-    bash test/policy/run.sh 2>&1 | tee "$policy_log"
+    bash test/policy/run.sh --fail-on-stale 2>&1 | tee "$policy_log"
     rc=${PIPESTATUS[0]}
     [[ $rc -eq 0 ]] || failed_stages+=("policy")
     count_summary "$policy_log" "$rc"

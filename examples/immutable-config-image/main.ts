@@ -1,0 +1,65 @@
+/**
+ * immutable-config-image: one web server, two environments. The site's configuration ships as
+ * its own image per environment (built `FROM busybox` with the files under /config); an init
+ * container copies it into an emptyDir that nginx serves read-only. Dev and prod differ only in
+ * the configuration image, and a new configuration image tag rolls the pods.
+ */
+import { App, Chart, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { HighlyAvailable, ImmutableConfigImage, ResourcePreset, RestrictedPods } from '../../src';
+
+/** The configuration image of each environment, pinned to a release tag. */
+const CONFIG_IMAGES = {
+  dev: 'registry.example.com/shop/config-dev:1.4.0',
+  prod: 'registry.example.com/shop/config-prod:1.4.0',
+};
+
+/** Props of `ImmutableConfigChart`. */
+export interface ImmutableConfigChartProps {
+  /** The environment, a key of CONFIG_IMAGES. */
+  readonly environment: string;
+}
+
+/** A web server whose configuration comes from an immutable configuration image. */
+export class ImmutableConfigChart extends Chart {
+  constructor(scope: Construct, id: string, props: ImmutableConfigChartProps) {
+    super(scope, id);
+    const web = new kplus.Deployment(this, 'web', {
+      replicas: 2,
+      containers: [{
+        name: 'nginx',
+        image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
+        portNumber: 8080,
+        securityContext: { user: 10101, group: 10101 },
+        resources: ResourcePreset.SMALL.toContainerResources(),
+        readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
+        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
+        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'nginx-tmp', 'nginx-tmp', { sizeLimit: Size.mebibytes(64) }) }],
+      }],
+    });
+
+    new ImmutableConfigImage(this, 'config', {
+      workload: web,
+      images: CONFIG_IMAGES,
+      environment: props.environment,
+      mountPath: '/usr/share/nginx/html',
+    });
+
+    new HighlyAvailable(this, 'web-ha', { workload: web });
+    web.exposeViaService({ name: `web-${props.environment}`, ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    RestrictedPods.applyTo(this);
+  }
+}
+
+/** Adds this example's charts to an app: the same program for dev and for prod. */
+export function buildApp(app: App): void {
+  new ImmutableConfigChart(app, 'immutable-config-dev', { environment: 'dev' });
+  new ImmutableConfigChart(app, 'immutable-config-prod', { environment: 'prod' });
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

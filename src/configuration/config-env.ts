@@ -1,0 +1,94 @@
+import * as kplus from 'cdk8s-plus-28';
+import { invalidInput } from '../core/validation';
+
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/**
+ * Environment variables of one container from the downward API: facts about the pod and the
+ * container's own resources, for applications configured through the environment (Kubernetes
+ * Patterns, EnvVar Configuration). Each option is the name of the variable to set.
+ */
+export interface DownwardApiEnvOptions {
+  /** The pod's name (`metadata.name`). @default - not set */
+  readonly podName?: string;
+  /** The pod's namespace (`metadata.namespace`). @default - not set */
+  readonly podNamespace?: string;
+  /** The pod's IP (`status.podIP`). @default - not set */
+  readonly podIp?: string;
+  /** The node's name (`spec.nodeName`). @default - not set */
+  readonly nodeName?: string;
+  /** The pod's service account (`spec.serviceAccountName`). @default - not set */
+  readonly serviceAccountName?: string;
+  /** The container's CPU request in millicores (`requests.cpu`, divisor `1m`). @default - not set */
+  readonly cpuRequest?: string;
+  /** The container's CPU limit in millicores (`limits.cpu`, divisor `1m`; the node's capacity when unset). @default - not set */
+  readonly cpuLimit?: string;
+  /** The container's memory request in MiB (`requests.memory`, divisor `1Mi`). @default - not set */
+  readonly memoryRequest?: string;
+  /** The container's memory limit in MiB (`limits.memory`, divisor `1Mi`), e.g. to size a JVM heap. @default - not set */
+  readonly memoryLimit?: string;
+}
+
+/**
+ * Environment-variable configuration helpers for what cdk8s-plus-28 lacks or spreads out.
+ */
+export class ConfigEnv {
+  /**
+   * All keys of a Secret as environment variables, each name prefixed (`envFrom.prefix`);
+   * cdk8s-plus-28's `Env.fromSecret` takes no prefix. Add it with `container.env.copyFrom(...)`.
+   */
+  public static fromSecret(secret: kplus.ISecret, prefix?: string): kplus.EnvFrom {
+    if (prefix !== undefined) validatePrefix('ConfigEnv.fromSecret', prefix);
+    return new kplus.EnvFrom(undefined, prefix, secret);
+  }
+
+  /**
+   * All keys of a ConfigMap as environment variables, each name prefixed (`envFrom.prefix`),
+   * with the prefix validated.
+   */
+  public static fromConfigMap(configMap: kplus.IConfigMap, prefix?: string): kplus.EnvFrom {
+    if (prefix !== undefined) validatePrefix('ConfigEnv.fromConfigMap', prefix);
+    return kplus.Env.fromConfigMap(configMap, prefix);
+  }
+
+  /**
+   * Sets downward-API variables on a container: pod facts through `fieldRef` and the
+   * container's own requests and limits through `resourceFieldRef`, in stable units.
+   */
+  public static addDownwardApi(container: kplus.Container, options: DownwardApiEnvOptions): void {
+    const where = `ConfigEnv.addDownwardApi(${container.name})`;
+    const fields: Array<[string | undefined, kplus.EnvFieldPaths]> = [
+      [options.podName, kplus.EnvFieldPaths.POD_NAME],
+      [options.podNamespace, kplus.EnvFieldPaths.POD_NAMESPACE],
+      [options.podIp, kplus.EnvFieldPaths.POD_IP],
+      [options.nodeName, kplus.EnvFieldPaths.NODE_NAME],
+      [options.serviceAccountName, kplus.EnvFieldPaths.SERVICE_ACCOUNT_NAME],
+    ];
+    const resources: Array<[string | undefined, kplus.ResourceFieldPaths, string]> = [
+      [options.cpuRequest, kplus.ResourceFieldPaths.CPU_REQUEST, '1m'],
+      [options.cpuLimit, kplus.ResourceFieldPaths.CPU_LIMIT, '1m'],
+      [options.memoryRequest, kplus.ResourceFieldPaths.MEMORY_REQUEST, '1Mi'],
+      [options.memoryLimit, kplus.ResourceFieldPaths.MEMORY_LIMIT, '1Mi'],
+    ];
+    const names = [...fields.map(f => f[0]), ...resources.map(r => r[0])].filter((n): n is string => n !== undefined);
+    if (names.length === 0) invalidInput(where, 'options', options, 'must name at least one variable to set');
+    const seen = new Set<string>(Object.keys(container.env.variables));
+    for (const n of names) {
+      if (!ENV_VAR_NAME.test(n)) invalidInput(where, 'variable name', n, 'must be an environment variable name: letters, digits, "_", "-" and ".", not starting with a digit');
+      if (seen.has(n)) invalidInput(where, 'variable name', n, 'must be set only once in the container');
+      seen.add(n);
+    }
+    for (const [n, path] of fields) {
+      if (n !== undefined) container.env.addVariable(n, kplus.EnvValue.fromFieldRef(path));
+    }
+    for (const [n, path, divisor] of resources) {
+      if (n !== undefined) container.env.addVariable(n, kplus.EnvValue.fromResource(path, { divisor }));
+    }
+  }
+}
+
+function validatePrefix(where: string, prefix: string): void {
+  if (prefix === '' || !ENV_VAR_NAME.test(prefix)) {
+    invalidInput(where, 'prefix', prefix, 'must be a non-empty start of an environment variable name: letters, digits, "_", "-" and ".", not starting with a digit');
+  }
+}

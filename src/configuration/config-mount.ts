@@ -1,0 +1,85 @@
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ContainerDefaults, assertContainerNameFree, hardenedContainerProps } from '../core/container-defaults';
+import { isHelperContainer } from '../core/pod-attachment';
+import { ResourcePreset } from '../core/resource-preset';
+import { ContainerSecurityOptions } from '../core/security';
+import { invalid, validateAbsolutePath, validateDnsLabel } from '../core/validation';
+
+/**
+ * What the configuration pod patterns share: an init container that writes files into an
+ * emptyDir, which application containers mount read-only.
+ */
+export interface ConfigInitMount {
+  readonly workload: kplus.AbstractPod;
+  readonly initContainer: kplus.ContainerProps;
+  readonly initMountPath: string;
+  readonly mountPath: string;
+  readonly containers?: string[];
+  readonly volumeName: string;
+  readonly sizeLimit?: Size;
+  readonly resources?: ResourcePreset;
+  readonly security?: ContainerSecurityOptions;
+}
+
+/** What `addConfigInitMount` created. */
+export interface ConfigInitMountResult {
+  readonly initContainer: kplus.Container;
+  readonly volume: kplus.Volume;
+  readonly mountedInto: kplus.Container[];
+}
+
+/**
+ * Adds a hardened init container that writes into a fresh emptyDir, and mounts that emptyDir
+ * read-only into the chosen application containers (all of the user's, by default).
+ */
+export function addConfigInitMount(scope: Construct, opts: ConfigInitMount): ConfigInitMountResult {
+  const name = opts.initContainer.name!;
+  validateDnsLabel(scope, 'initContainerName', name);
+  assertContainerNameFree(scope, opts.workload, 'initContainerName', name);
+  validateAbsolutePath(scope, 'mountPath', opts.mountPath);
+  validateDnsLabel(scope, 'volumeName', opts.volumeName);
+  const taken = [...new Set([
+    ...opts.workload.volumes.map(v => v.name),
+    ...[...opts.workload.containers, ...opts.workload.initContainers].flatMap(c => c.mounts.map(m => m.volume.name)),
+  ])];
+  if (taken.includes(opts.volumeName)) {
+    invalid(scope, 'volumeName', opts.volumeName, `must differ from the pod's other volume names: ${taken.join(', ')}`);
+  }
+  const targets = targetContainers(scope, opts.workload, opts.containers);
+
+  const d: ContainerDefaults = { preset: opts.resources ?? ResourcePreset.MICRO, security: opts.security };
+  const hardened = hardenedContainerProps(scope, 'initContainer', opts.initContainer, d);
+  const initContainer = opts.workload.addInitContainer(hardened);
+  const volume = kplus.Volume.fromEmptyDir(scope, 'config-volume', opts.volumeName, { sizeLimit: opts.sizeLimit ?? Size.mebibytes(64) });
+  initContainer.mount(opts.initMountPath, volume);
+  for (const c of targets) c.mount(opts.mountPath, volume, { readOnly: true });
+  return { initContainer, volume, mountedInto: targets };
+}
+
+/** The named application containers, or every container the user wrote. */
+export function targetContainers(scope: Construct, workload: kplus.AbstractPod, names?: string[]): kplus.Container[] {
+  const app = workload.containers.filter(c => !isHelperContainer(c));
+  if (names === undefined) {
+    if (app.length === 0) invalid(scope, 'workload', workload.node.path, 'must have at least one container before a pod pattern attaches to it');
+    return app;
+  }
+  if (names.length === 0) invalid(scope, 'containers', names, 'must name at least one container (leave it unset for all of them)');
+  return names.map(n => {
+    const found = workload.containers.find(c => c.name === n);
+    if (!found) invalid(scope, 'containers', n, `must name a container of ${workload.node.path}: ${workload.containers.map(c => c.name).join(', ')}`);
+    return found;
+  });
+}
+
+/** Fails unless an image reference is pinned to a tag other than `latest` or to a digest. */
+export function validatePinnedImage(scope: Construct, field: string, image: string): string {
+  const digest = /@sha256:[a-f0-9]{64}$/.test(image);
+  const lastSegment = image.split('/').pop() ?? '';
+  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
+  if (!digest && (tag === undefined || tag === '' || tag === 'latest')) {
+    invalid(scope, field, image, 'must be pinned to a version tag other than "latest" or to a sha256 digest, so that a new configuration is a new image reference and rolls the pods');
+  }
+  return image;
+}

@@ -49,6 +49,8 @@ for (const p of ['/examples/', '/docs/', '/scripts/', '/bench/', '/.ci/', '/test
 
 // The lockfile trap (see notes/toolchain.md): newer resolvers pull per-platform optional packages.
 project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
+// The validation plugin (src/plugin) implements cdk8s-cli's Validation interface (types only).
+project.addDevDeps('cdk8s-cli@^2.207.0');
 
 // Fail on every jsii warning: reserved words break the Python and Java bindings.
 project.compileTask.reset('jsii --fail-on-warnings');
@@ -64,6 +66,14 @@ project.addTask('synth', {
 project.addTask('test:e2e', {
   description: 'Schema, policy scanners and a real control plane over examples/dist (run npm run synth first)',
   exec: 'bash scripts/e2e/run.sh',
+  receiveArgs: true,
+});
+
+// The user's side: pack the package, install it into a fresh cdk8s app, synthesize the README
+// quickstart, validate it and run the validation plugin through cdk8s-cli.
+project.addTask('test:consumer', {
+  description: 'Pack the package, install it in a fresh cdk8s app, synth the README quickstart and run the validation plugin',
+  exec: 'bash scripts/consumer-test.sh',
   receiveArgs: true,
 });
 

@@ -2,8 +2,8 @@ import { ApiObject, JsonPatch, Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DEFAULT_RUN_AS_ID } from '../core/security';
 import { StandardLabels } from '../core/labels';
+import { DEFAULT_RUN_AS_ID } from '../core/security';
 import { invalid, validateAbsolutePath, validateDnsLabel, validateDnsSubdomain, validatePositiveInt } from '../core/validation';
 import {
   HighAvailabilityDefaults, WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels,

@@ -84,6 +84,21 @@ export const RULES: RuleInfo[] = [
     fix: 'Set resources.requests.cpu and resources.requests.memory (ResourcePreset.SMALL.toContainerResources() for instance).',
   },
   {
+    id: 'memory-limit',
+    description: 'Every container sets a memory limit (memory cannot be throttled: without a limit one container can exhaust the node).',
+    fix: 'Set resources.limits.memory, usually equal to the request (the ResourcePreset sizes do).',
+  },
+  {
+    id: 'volume-mounts-exist',
+    description: 'Every volumeMount names a volume of its pod (or a volumeClaimTemplate of its StatefulSet), and container names are unique in the pod.',
+    fix: 'Add the volume to spec.volumes (cdk8s-plus adds it when you mount a kplus.Volume), and give each container its own name.',
+  },
+  {
+    id: 'port-names-valid',
+    description: 'Container port names are IANA service names: at most 15 characters of a-z, 0-9 and "-", with a letter.',
+    fix: 'Shorten or rename the port (e.g. "metrics", "http-admin").',
+  },
+  {
     id: 'readiness-probe',
     description: 'Every long-running container that exposes a port has a readiness probe (Job and CronJob pods are exempt).',
     fix: 'Add a readinessProbe (HealthProbe or kplus.Probe) so that Services only route to ready pods.',
@@ -221,7 +236,25 @@ export function checkManifests(manifests: any[], options: CheckOptions = {}): Fi
         add('restricted-pod-security', index, m, `${prefix}${field}`, v.slice(sp + 1));
       }
 
+      const volumes = new Set<string>([
+        ...(spec.volumes ?? []).map((v: any) => v.name),
+        ...(m.spec?.volumeClaimTemplates ?? []).map((t: any) => t.metadata?.name),
+      ]);
+      const seen = new Set<string>();
       for (const { c, field, longRunning } of containersOf(spec, prefix)) {
+        if (seen.has(c.name)) add('volume-mounts-exist', index, m, `${field}.name`, `${show(c.name)} is used by another container of the pod`);
+        seen.add(c.name);
+        for (const vm of c.volumeMounts ?? []) {
+          if (!volumes.has(vm.name)) add('volume-mounts-exist', index, m, `${field}.volumeMounts[${vm.mountPath}]`, `names volume ${show(vm.name)}, which the pod does not have`);
+        }
+        for (const port of c.ports ?? []) {
+          if (port.name !== undefined && (port.name.length > 15 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(port.name) || !/[a-z]/.test(port.name) || port.name.includes('--'))) {
+            add('port-names-valid', index, m, `${field}.ports[${port.containerPort}].name`, `${show(port.name)} is not an IANA service name (at most 15 characters of a-z, 0-9 and "-", with a letter)`);
+          }
+        }
+        if (!field.startsWith(`${prefix}ephemeralContainers`) && c.resources?.limits?.memory === undefined) {
+          add('memory-limit', index, m, `${field}.resources.limits.memory`, 'is missing');
+        }
         if (!imageIsPinned(c.image)) {
           add('image-pinned', index, m, `${field}.image`, c.image
             ? `${show(c.image)} is not pinned to a tag other than latest (or to a digest)`

@@ -37,7 +37,7 @@ const privileged = {
         containers: [{
           name: 'main',
           image: 'busybox:1.36',
-          resources: { requests: { cpu: '10m', memory: '16Mi' } },
+          resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '16Mi' } },
           securityContext: { privileged: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
         }],
       },

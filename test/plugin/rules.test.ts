@@ -48,7 +48,7 @@ test('every rule has an id, a description and a fix', () => {
   expect(RULES.map(r => r.id)).toEqual([
     'restricted-pod-security', 'selector-matches-template', 'service-selects-pods', 'pdb-selects-pods',
     'scale-target-exists', 'ingress-backend-exists', 'rolebinding-refs-exist', 'image-pinned',
-    'container-requests', 'readiness-probe',
+    'container-requests', 'memory-limit', 'volume-mounts-exist', 'port-names-valid', 'readiness-probe',
   ]);
   for (const r of RULES) {
     expect(r.description.length).toBeGreaterThan(10);
@@ -82,7 +82,7 @@ describe('restricted-pod-security', () => {
                 containers: [{
                   name: 'job',
                   image: 'busybox:1.36',
-                  resources: { requests: { cpu: '10m', memory: '16Mi' } },
+                  resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '16Mi' } },
                   securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
                 }],
               },
@@ -277,6 +277,36 @@ describe('readiness-probe', () => {
     expect(messages([withSidecar], 'readiness-probe')).toEqual([
       'Deployment/web: spec.template.spec.initContainers[proxy].readinessProbe is missing: the container exposes port(s) http',
     ]);
+  });
+});
+
+describe('memory-limit, volume-mounts-exist, port-names-valid', () => {
+  test('missing memory limit, a mount of a missing volume, a duplicate container and a long port name are named', () => {
+    const m = deployment();
+    const c = m.spec.template.spec.containers[0];
+    delete c.resources.limits;
+    c.volumeMounts = [{ name: 'cache', mountPath: '/cache' }];
+    c.ports = [{ containerPort: 8080, name: 'http-application-port' }];
+    m.spec.template.spec.containers.push({ ...c, volumeMounts: [], ports: [] });
+    expect(messages([m], 'memory-limit')).toEqual([
+      `Deployment/web: spec.template.spec.containers[${c.name}].resources.limits.memory is missing`,
+      `Deployment/web: spec.template.spec.containers[${c.name}].resources.limits.memory is missing`,
+    ]);
+    expect(messages([m], 'volume-mounts-exist')).toEqual([
+      `Deployment/web: spec.template.spec.containers[${c.name}].volumeMounts[/cache] names volume "cache", which the pod does not have`,
+      `Deployment/web: spec.template.spec.containers[${c.name}].name "${c.name}" is used by another container of the pod`,
+    ]);
+    expect(messages([m], 'port-names-valid')).toEqual([
+      `Deployment/web: spec.template.spec.containers[${c.name}].ports[8080].name "http-application-port" is not an IANA service name (at most 15 characters of a-z, 0-9 and "-", with a letter)`,
+    ]);
+  });
+
+  test('a StatefulSet may mount its volumeClaimTemplates', () => {
+    const m = deployment();
+    m.kind = 'StatefulSet';
+    m.spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: {} }];
+    m.spec.template.spec.containers[0].volumeMounts = [{ name: 'data', mountPath: '/data' }];
+    expect(messages([m], 'volume-mounts-exist')).toEqual([]);
   });
 });
 

@@ -164,7 +164,7 @@ export class DaemonService extends Construct {
       }
       const unnamed = ports.length > 1 ? ports.find(p => !p.name) : undefined;
       if (unnamed) {
-        invalid(this, `name of port ${unnamed.number}`, undefined, 'must be set when the pods expose several ports: a Service names each of its ports');
+        invalid(this, `ports[${unnamed.number}].name`, null, 'must be set when the pods expose several ports: a Service names each of its ports');
       }
       this.service = new kplus.Service(this, 'service', {
         ports: ports.map(p => ({ port: p.number, targetPort: p.number, name: p.name, protocol: p.protocol })),

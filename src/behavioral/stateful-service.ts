@@ -200,7 +200,10 @@ function servicePorts(scope: Construct, workload: kplus.Workload): kplus.Service
   }
   if (ports.length > 1) {
     const unnamed = ports.find(p => !p.name);
-    if (unnamed) invalid(scope, `name of port ${unnamed.number} of container ${unnamed.container}`, undefined, 'must be set when the pods expose several ports: a Service names each of its ports');
+    if (unnamed) {
+      invalid(scope, `containers[${unnamed.container}].ports[${unnamed.number}].name`, null,
+        'must be set when the pods expose several ports: a Service names each of its ports');
+    }
   }
   return ports.map(p => ({ port: p.number, targetPort: p.number, name: p.name, protocol: p.protocol }));
 }

@@ -95,7 +95,7 @@ describe('DaemonService', () => {
     expect(() => new DaemonService(chart, 'e', { containers: [{ image: 'x/y:1.0' }], nodeLocalService: true }))
       .toThrow('test/e: invalid nodeLocalService true: needs a container port (portNumber or ports) to route to');
     expect(() => new DaemonService(chart, 'f', { containers: [{ image: 'x/y:1.0', ports: [{ number: 80 }, { number: 81 }] }], nodeLocalService: true }))
-      .toThrow('test/f: invalid name of port 80 undefined: must be set when the pods expose several ports: a Service names each of its ports');
+      .toThrow('test/f: invalid ports[80].name null: must be set when the pods expose several ports: a Service names each of its ports');
     expect(() => new DaemonService(chart, 'g', { containers: [] }))
       .toThrow('test/g: invalid containers []: must list at least one container');
   });

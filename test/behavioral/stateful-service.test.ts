@@ -149,7 +149,7 @@ describe('StatefulService', () => {
     expect(() => new StatefulService(chart, 'b', { containers: [{ name: 'db', image: 'x/y:1.0' }] }))
       .toThrow('test/b: invalid containers ["db"]: must expose at least one port (portNumber or ports): the headless Service publishes the pods on it');
     expect(() => new StatefulService(chart, 'c', { containers: [{ name: 'db', image: 'x/y:1.0', ports: [{ number: 80 }, { number: 81, name: 'b' }] }] }))
-      .toThrow('test/c: invalid name of port 80 of container db undefined: must be set when the pods expose several ports: a Service names each of its ports');
+      .toThrow('test/c: invalid containers[db].ports[80].name null: must be set when the pods expose several ports: a Service names each of its ports');
     expect(() => new StatefulService(chart, 'd', { containers: [DB], volumeClaimTemplates: vct({ name: 'Data' }) }))
       .toThrow('test/d: invalid volumeClaimTemplates[0].name "Data": must be a DNS-1123 label');
     expect(() => new StatefulService(chart, 'e', { containers: [DB], volumeClaimTemplates: [...vct({}), ...vct({ mountPath: '/other' })] }))

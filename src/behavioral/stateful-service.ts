@@ -216,11 +216,14 @@ function addVolumeClaimTemplates(
   scope: Construct, sts: kplus.StatefulSet, templates: VolumeClaimTemplate[], labels: { [key: string]: string },
 ): void {
   const names = new Set<string>();
+  // The StatefulSet controller replaces a pod volume of the same name with the claim.
+  const podVolumes = new Set([...sts.volumes.map(v => v.name), ...sts.containers.flatMap(c => c.mounts.map(m => m.volume.name))]);
   const mountsByContainer = new Map<kplus.Container, Array<{ name: string; mountPath: string }>>();
   const claims = templates.map((t, i) => {
     const field = `volumeClaimTemplates[${i}]`;
     validateDnsLabel(scope, `${field}.name`, t.name);
     if (names.has(t.name)) invalid(scope, `${field}.name`, t.name, 'must be unique among the claim templates');
+    if (podVolumes.has(t.name)) invalid(scope, `${field}.name`, t.name, 'must differ from the names of the pod\'s volumes: the claim would silently replace that volume');
     names.add(t.name);
     validateAbsolutePath(scope, `${field}.mountPath`, t.mountPath);
     if (t.storageClassName !== undefined) validateDnsSubdomain(scope, `${field}.storageClassName`, t.storageClassName);

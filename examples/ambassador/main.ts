@@ -3,10 +3,11 @@
  * ambassador shards its keys over a 3-member Redis StatefulSet; plus an Envoy ambassador that
  * forwards a second connection to a remote service.
  */
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Ambassador, AmbassadorProxy, HighlyAvailable, ResourcePreset, RestrictedPods } from '../../src';
+import { redisContainer } from '../shared/demo-containers';
 
 const SHARDS = 3;
 
@@ -24,17 +25,7 @@ export class AmbassadorChart extends Chart {
       replicas: SHARDS,
       service: headless,
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
-      containers: [{
-        name: 'redis',
-        image: 'redis:7.4.1-alpine',
-        args: ['--save', '', '--appendonly', 'no'],
-        portNumber: 6379,
-        securityContext: { user: 10999, group: 10999 },
-        resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromCommand(['redis-cli', 'ping']),
-        liveness: kplus.Probe.fromTcpSocket({ port: 6379 }),
-        volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(this, 'redis-data', 'data', { sizeLimit: Size.mebibytes(256) }) }],
-      }],
+      containers: [redisContainer(this)],
     });
     const servers = Array.from({ length: SHARDS }, (_, i) => `${shards.name}-${i}.${headless.name}:6379`);
 

@@ -3,13 +3,14 @@
  * through a twemproxy ambassador on localhost, a log-shipping sidecar reads its access log, and
  * an nginx exporter adapter turns its status page into Prometheus metrics on the Service.
  */
-import { App, Chart, Duration, Size } from 'cdk8s';
+import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   Adapter, Ambassador, AmbassadorProxy, GracefulShutdown, HealthProbe, HighlyAvailable,
-  ResourcePreset, RestrictedPods, Sidecar,
+  RestrictedPods, Sidecar,
 } from '../../src';
+import { nginxContainer, redisContainer } from '../shared/demo-containers';
 
 const REPLICAS = 2;
 
@@ -19,32 +20,13 @@ export class ComposedChart extends Chart {
     super(scope, id);
     const cache = new kplus.Deployment(this, 'cache', {
       replicas: 1,
-      containers: [{
-        name: 'redis',
-        image: 'redis:7.4.1-alpine',
-        args: ['--save', '', '--appendonly', 'no'],
-        portNumber: 6379,
-        securityContext: { user: 10999, group: 10999 },
-        resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromCommand(['redis-cli', 'ping']),
-        liveness: kplus.Probe.fromTcpSocket({ port: 6379 }),
-        volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(this, 'cache-data', 'data', { sizeLimit: Size.mebibytes(128) }) }],
-      }],
+      containers: [redisContainer(this, { dataVolumeId: 'cache-data', dataMebibytes: 128 })],
     });
     const cacheService = cache.exposeViaService({ name: 'cache', ports: [{ port: 6379, targetPort: 6379, name: 'redis' }] });
 
     const shop = new kplus.Deployment(this, 'shop', {
       replicas: REPLICAS,
-      containers: [{
-        name: 'shop',
-        image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
-        portNumber: 8080,
-        securityContext: { user: 10101, group: 10101 },
-        resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
-        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
-        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'shop-tmp', 'shop-tmp', { sizeLimit: Size.mebibytes(64) }) }],
-      }],
+      containers: [nginxContainer(this, { name: 'shop', tmpVolume: 'shop-tmp' })],
     });
     const service = shop.exposeViaService({ name: 'shop', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
 

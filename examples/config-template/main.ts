@@ -4,10 +4,11 @@
  * nginx reads as its `conf.d` directory. Templates and parameters live in immutable,
  * content-hashed ConfigMaps, so changing either rolls the pods.
  */
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ConfigTemplate, HighlyAvailable, ResourcePreset, RestrictedPods } from '../../src';
+import { ConfigTemplate, HighlyAvailable, RestrictedPods } from '../../src';
+import { nginxContainer } from '../shared/demo-containers';
 
 /** The server block, in gomplate syntax: parameters are under `.params`. */
 const SERVER_CONF = `server {
@@ -43,16 +44,7 @@ export class ConfigTemplateChart extends Chart {
     super(scope, id);
     const web = new kplus.Deployment(this, 'web', {
       replicas: 2,
-      containers: [{
-        name: 'nginx',
-        image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
-        portNumber: 8080,
-        securityContext: { user: 10101, group: 10101 },
-        resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
-        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
-        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'nginx-tmp', 'nginx-tmp', { sizeLimit: Size.mebibytes(64) }) }],
-      }],
+      containers: [nginxContainer(this, { readinessPath: '/healthz' })],
     });
 
     new ConfigTemplate(this, 'nginx-conf', {

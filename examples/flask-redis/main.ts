@@ -7,6 +7,7 @@ import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HighlyAvailable, ResourcePreset, RestrictedPods, StandardLabels } from '../../src';
+import { redisContainer } from '../shared/demo-containers';
 
 const WEB_REPLICAS = 4;
 
@@ -19,17 +20,7 @@ export class FlaskRedisChart extends Chart {
     const redis = new kplus.Deployment(this, 'redis', {
       replicas: 1,
       strategy: kplus.DeploymentStrategy.recreate(),
-      containers: [{
-        name: 'redis',
-        image: 'redis:7.4.1-alpine',
-        args: ['--save', '', '--appendonly', 'no'],
-        portNumber: 6379,
-        securityContext: { user: 10999, group: 10999 },
-        resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromCommand(['redis-cli', 'ping']),
-        liveness: kplus.Probe.fromTcpSocket({ port: 6379 }),
-        volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(this, 'redis-data', 'data', { sizeLimit: Size.mebibytes(256) }) }],
-      }],
+      containers: [redisContainer(this)],
     });
     labelApp(redis, 'redis', 'database');
     const redisService = redis.exposeViaService({ name: 'redis', ports: [{ port: 6379, targetPort: 6379, name: 'redis' }] });

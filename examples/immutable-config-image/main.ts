@@ -4,10 +4,11 @@
  * container copies it into an emptyDir that nginx serves read-only. Dev and prod differ only in
  * the configuration image, and a new configuration image tag rolls the pods.
  */
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HighlyAvailable, ImmutableConfigImage, ResourcePreset, RestrictedPods } from '../../src';
+import { HighlyAvailable, ImmutableConfigImage, RestrictedPods } from '../../src';
+import { nginxContainer } from '../shared/demo-containers';
 
 /** The configuration image of each environment, pinned to a release tag. */
 const CONFIG_IMAGES = {
@@ -27,16 +28,7 @@ export class ImmutableConfigChart extends Chart {
     super(scope, id);
     const web = new kplus.Deployment(this, 'web', {
       replicas: 2,
-      containers: [{
-        name: 'nginx',
-        image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
-        portNumber: 8080,
-        securityContext: { user: 10101, group: 10101 },
-        resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
-        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
-        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'nginx-tmp', 'nginx-tmp', { sizeLimit: Size.mebibytes(64) }) }],
-      }],
+      containers: [nginxContainer(this)],
     });
 
     new ImmutableConfigImage(this, 'config', {

@@ -3,10 +3,11 @@
  * fresh in a shared volume that nginx serves read-only; a Fluent Bit sidecar ships the access
  * log nginx writes to a second shared volume.
  */
-import { App, Chart, Size } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HealthProbe, HighlyAvailable, ResourcePreset, RestrictedPods, Sidecar } from '../../src';
+import { nginxContainer } from '../shared/demo-containers';
 
 /** A web server with content-sync and log-shipping sidecars. */
 export class SidecarChart extends Chart {
@@ -14,16 +15,7 @@ export class SidecarChart extends Chart {
     super(scope, id);
     const web = new kplus.Deployment(this, 'web', {
       replicas: 2,
-      containers: [{
-        name: 'nginx',
-        image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
-        portNumber: 8080,
-        securityContext: { user: 10101, group: 10101 },
-        resources: ResourcePreset.SMALL.toContainerResources(),
-        readiness: kplus.Probe.fromHttpGet('/', { port: 8080 }),
-        liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
-        volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'nginx-tmp', 'nginx-tmp', { sizeLimit: Size.mebibytes(64) }) }],
-      }],
+      containers: [nginxContainer(this)],
     });
 
     new Sidecar(this, 'git-sync', {

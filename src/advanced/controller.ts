@@ -7,7 +7,7 @@ import { DisruptionBudget } from '../core/disruption-budget';
 import { StandardLabels } from '../core/labels';
 import { invalid, validateDnsLabel, validateDnsSubdomain, validatePositiveInt } from '../core/validation';
 import {
-  HighAvailabilityDefaults, WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels,
+  HighAvailabilityDefaults, WorkloadPatternProps, apiClientDeployment, patternLabels,
 } from '../core/workload-pattern';
 import { HighlyAvailable } from '../scaling/highly-available';
 
@@ -196,17 +196,13 @@ export class Controller extends Construct {
       env[LEASE_ENV.LEASE_NAMESPACE] = kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE);
     }
 
-    const containers = hardenContainers(this, props).map(c => ({ ...c, envVariables: { ...env, ...c.envVariables } }));
-    this.deployment = new kplus.Deployment(this, 'deployment', {
+    this.deployment = apiClientDeployment(this, props, {
       replicas,
-      select: false,
-      containers,
       serviceAccount: this.serviceAccount,
-      // A controller talks to the API server: only its pods get a token.
-      automountServiceAccountToken: true,
+      env,
+      labels,
       strategy: elected ? undefined : kplus.DeploymentStrategy.recreate(),
     });
-    labelAndSelect(this.deployment, labels);
 
     if (!elected) {
       this.disruptionBudget = new DisruptionBudget(this, 'disruption-budget', { workload: this.deployment, replicas: 1, maxUnavailable: 1, labels });

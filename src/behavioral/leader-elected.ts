@@ -5,7 +5,7 @@ import { StandardLabels, StandardLabelsProps } from '../core/labels';
 import { attachHelperContainer } from '../core/pod-attachment';
 import { validateDnsSubdomain, validatePort, validatePositiveInt } from '../core/validation';
 import {
-  HighAvailabilityDefaults, WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels,
+  HighAvailabilityDefaults, WorkloadPatternProps, apiClientDeployment, patternLabels,
 } from '../core/workload-pattern';
 import { HighlyAvailable } from '../scaling/highly-available';
 
@@ -164,16 +164,7 @@ export class LeaderElected extends Construct {
       [LEASE_ENV.POD_NAME]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
       [LEASE_ENV.POD_NAMESPACE]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
     };
-    const containers = hardenContainers(this, props).map(c => ({ ...c, envVariables: { ...env, ...c.envVariables } }));
-    this.deployment = new kplus.Deployment(this, 'deployment', {
-      replicas,
-      select: false,
-      containers,
-      serviceAccount: this.serviceAccount,
-      // The election talks to the API server; only these pods get a token.
-      automountServiceAccountToken: true,
-    });
-    labelAndSelect(this.deployment, labels);
+    this.deployment = apiClientDeployment(this, props, { replicas, serviceAccount: this.serviceAccount, env, labels });
 
     if (props.electorSidecar) {
       const port = validatePort(this, 'electorSidecar.port', props.electorSidecar.port ?? 4040);

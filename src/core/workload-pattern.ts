@@ -129,3 +129,34 @@ export function protectReplicas(scope: Construct, workload: kplus.Workload, repl
   }
   return budget;
 }
+
+/**
+ * Options of `apiClientDeployment`.
+ */
+export interface ApiClientDeploymentOptions {
+  readonly replicas: number;
+  readonly serviceAccount: kplus.IServiceAccount;
+  /** Variables every container receives (the container's own win). */
+  readonly env: { [name: string]: kplus.EnvValue };
+  readonly labels: StandardLabelsProps;
+  readonly strategy?: kplus.DeploymentStrategy;
+}
+
+/**
+ * The Deployment of a pattern whose pods call the API server (LeaderElected, Controller): the
+ * user's containers hardened, the shared variables added, the ServiceAccount's token mounted
+ * (only these pods get one), and the pods selected by the pattern's stable labels.
+ */
+export function apiClientDeployment(scope: Construct, props: WorkloadPatternProps, options: ApiClientDeploymentOptions): kplus.Deployment {
+  const containers = hardenContainers(scope, props).map(c => ({ ...c, envVariables: { ...options.env, ...c.envVariables } }));
+  const deployment = new kplus.Deployment(scope, 'deployment', {
+    replicas: options.replicas,
+    select: false,
+    containers,
+    serviceAccount: options.serviceAccount,
+    automountServiceAccountToken: true,
+    strategy: options.strategy,
+  });
+  labelAndSelect(deployment, options.labels);
+  return deployment;
+}

@@ -176,12 +176,12 @@ describe('StatefulService', () => {
     expect(() => svc.podDnsName(-1)).toThrow('test/n: invalid ordinal -1: must be a whole number from 0 to replicas - 1 (1)');
   });
 
-test('a claim template may not shadow a pod volume', () => {
-  const chart = Testing.chart();
-  const scratch = kplus.Volume.fromEmptyDir(chart, 'scratch', 'data');
-  expect(() => new StatefulService(chart, 'db', {
-    containers: [{ ...DB, volumeMounts: [{ path: '/scratch', volume: scratch }] }],
-    volumeClaimTemplates: [{ name: 'data', mountPath: '/var/lib/data', storage: Size.gibibytes(1) }],
-  })).toThrow('test/db: invalid volumeClaimTemplates[0].name "data": must differ from the names of the pod\'s volumes: the claim would silently replace that volume');
-});
+  test('a claim template may not shadow a pod volume', () => {
+    const chart = Testing.chart();
+    const scratch = kplus.Volume.fromEmptyDir(chart, 'scratch', 'data');
+    expect(() => new StatefulService(chart, 'db', {
+      containers: [{ ...DB, volumeMounts: [{ path: '/scratch', volume: scratch }] }],
+      volumeClaimTemplates: [{ name: 'data', mountPath: '/var/lib/data', storage: Size.gibibytes(1) }],
+    })).toThrow('test/db: invalid volumeClaimTemplates[0].name "data": must differ from the names of the pod\'s volumes: the claim would silently replace that volume');
+  });
 });

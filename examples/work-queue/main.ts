@@ -1,6 +1,8 @@
 /**
  * work-queue: a producer fills a Redis queue with image names, and 4 workers take items until
- * the queue is empty; a second, static split renders 8 report shards as an Indexed Job.
+ * the queue is empty; a second, static split renders 8 report shards as an Indexed Job. A second
+ * chart scales its workers on queue length with a KEDA ScaledJob (KEDA must be installed; the
+ * chart needs its namespace so that KEDA can reach the queue by its full DNS name).
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
@@ -25,9 +27,23 @@ export class WorkQueueChart extends Chart {
   }
 }
 
+/** Workers scaled by KEDA on the length of the queue. */
+export class AutoscaledWorkQueueChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { namespace: id });
+    new WorkQueue(this, 'transcode', {
+      worker: { image: 'ghcr.io/cdk8s-patterns/transcoder:1.1.0' },
+      producer: { image: 'ghcr.io/cdk8s-patterns/transcode-producer:1.1.0' },
+      queueName: 'videos',
+      autoscaling: { maxReplicaCount: 10, targetQueueLength: 5 },
+    });
+  }
+}
+
 /** Adds this example's charts to an app. */
 export function buildApp(app: App): void {
   new WorkQueueChart(app, 'work-queue');
+  new AutoscaledWorkQueueChart(app, 'work-queue-keda');
 }
 
 if (require.main === module) {

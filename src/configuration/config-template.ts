@@ -146,8 +146,9 @@ export class ConfigTemplate extends Construct {
       labels,
     });
 
+    // workload, containers, sizeLimit, resources and security pass through unchanged.
     const result = addConfigInitMount(this, {
-      workload: props.workload,
+      ...props,
       initContainer: {
         name,
         image,
@@ -158,11 +159,7 @@ export class ConfigTemplate extends Construct {
       },
       initMountPath: RENDERED_DIR,
       mountPath: props.mountPath ?? '/config',
-      containers: props.containers,
       volumeName: props.volumeName ?? name,
-      sizeLimit: props.sizeLimit,
-      resources: props.resources,
-      security: props.security,
     });
     this.initContainer = result.initContainer;
     this.volume = result.volume;

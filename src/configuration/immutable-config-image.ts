@@ -141,8 +141,9 @@ export class ImmutableConfigImage extends Construct {
       invalid(this, 'copyCommand', props.copyCommand, 'must hold at least the executable (leave it unset for cp -R)');
     }
     const name = props.initContainerName ?? 'config-image';
+    // workload, containers, sizeLimit, resources and security pass through unchanged.
     const result = addConfigInitMount(this, {
-      workload: props.workload,
+      ...props,
       initContainer: {
         name,
         image: this.image,
@@ -150,11 +151,7 @@ export class ImmutableConfigImage extends Construct {
       },
       initMountPath: COPY_TARGET,
       mountPath: this.mountPath,
-      containers: props.containers,
       volumeName: props.volumeName ?? name,
-      sizeLimit: props.sizeLimit,
-      resources: props.resources,
-      security: props.security,
     });
     this.initContainer = result.initContainer;
     this.volume = result.volume;

@@ -62,9 +62,10 @@ project.addTask('synth', {
 });
 
 // End-to-end: strict schema and policy scanners over examples/dist, then every example applied to
-// a real control plane (etcd, kube-apiserver, controllers, scheduler, KWOK) built from Go modules.
+// a real cluster (etcd, kube-apiserver, controllers, scheduler, and a real node: kubelet, containerd,
+// kube-proxy, CoreDNS) built from Go modules and Debian packages, running every example's pods.
 project.addTask('test:e2e', {
-  description: 'Schema, policy scanners and a real control plane over examples/dist (run npm run synth first)',
+  description: 'Schema, policy scanners, then every example run on a real node (run npm run synth first)',
   exec: 'bash scripts/e2e/run.sh',
   receiveArgs: true,
 });

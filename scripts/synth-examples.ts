@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } fr
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { App } from 'cdk8s';
+import { runQuickstart } from './readme-quickstart';
 
 const examplesDir = resolve(__dirname, '..', 'examples');
 const outDir = join(examplesDir, 'dist');
@@ -41,6 +42,17 @@ function main(): void {
     }
     console.log(`examples/${name}: ${files.join(', ')}`);
   }
+  // The README's quickstart runs on the e2e's real node too.
+  const quickstartDir = mkdtempSync(join(tmpdir(), 'cdk8s-patterns-quickstart-'));
+  runQuickstart(quickstartDir);
+  for (const f of readdirSync(quickstartDir)) {
+    const target = `readme-quickstart${f === 'shop.k8s.yaml' ? '' : `-${f.replace(/\.k8s\.yaml$/, '')}`}.k8s.yaml`;
+    if (seen.has(target)) throw new Error(`README quickstart writes ${target}, which examples/${seen.get(target)} already wrote`);
+    renameSync(join(quickstartDir, f), join(staging, target));
+    seen.set(target, 'README.md');
+  }
+  rmSync(quickstartDir, { recursive: true, force: true });
+  console.log('README.md quickstart: readme-quickstart.k8s.yaml');
   rmSync(outDir, { recursive: true, force: true });
   renameSync(staging, outDir);
   console.log(`${seen.size} manifest files in examples/dist/`);

@@ -91,7 +91,7 @@ describe('other validations', () => {
   });
 
   test('twemproxy server ports', () => {
-    expect(() => AmbassadorProxy.twemproxyRedis({ servers: ['redis:70000'] }))
+    expect(() => AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: ['redis:70000'] }))
       .toThrow('AmbassadorProxy.twemproxyRedis: invalid servers port 70000: must be an integer port number from 1 to 65535');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * adapter: a legacy application that only writes a status log gets Prometheus metrics through an
  * exporter container that reads the shared log volume, owns the metrics port, is exposed on the
- * application's Service and is announced with scrape annotations.
+ * application's Service and is announced with scrape annotations. The exporter is the project's
+ * own status-exporter (test/e2e/images/demo): it turns the last logfmt line into gauges.
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -31,11 +32,11 @@ export class AdapterChart extends Chart {
       workload: legacy,
       container: {
         name: 'exporter',
-        image: 'quay.io/prometheuscommunity/json-exporter:v0.6.0',
-        args: ['--config.file=/etc/json-exporter/config.yml', '--web.listen-address=:7979'],
+        image: 'ghcr.io/cdk8s-patterns/status-exporter:1.0.0',
+        args: ['--file=/var/log/billing/status.log', '--format=logfmt', '--prefix=billing', '--listen=:7979'],
       },
       metricsPort: 7979,
-      metricsPath: '/probe',
+      metricsPath: '/metrics',
       sharedVolume: { mainMountPath: '/var/log/billing' },
       service,
     });

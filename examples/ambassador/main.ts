@@ -1,7 +1,8 @@
 /**
  * ambassador: an application that talks to "one Redis" on localhost while a twemproxy
- * ambassador shards its keys over a 3-member Redis StatefulSet; plus an Envoy ambassador that
- * forwards a second connection to a remote service.
+ * ambassador shards its keys over a 3-member Redis StatefulSet. (An Envoy TCP ambassador,
+ * `AmbassadorProxy.envoyTcp`, attaches the same way; it is not in this example because Envoy
+ * cannot be built on the e2e machine, and every example here runs on a real node.)
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -27,7 +28,17 @@ export class AmbassadorChart extends Chart {
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
       containers: [redisContainer(this)],
     });
-    const servers = Array.from({ length: SHARDS }, (_, i) => `${shards.name}-${i}.${headless.name}:6379`);
+    // twemproxy resolves its servers once, at start: give each shard a ClusterIP Service of its
+    // own (selecting the pod by its StatefulSet pod-name label), a name that resolves before the
+    // shard is up and keeps pointing at it when the pod is replaced with a new IP.
+    const servers = Array.from({ length: SHARDS }, (_, i) => {
+      const shard = new kplus.Service(this, `redis-shard-${i}`, {
+        metadata: { name: `redis-shard-${i}` },
+        selector: kplus.Pods.select(this, `redis-shard-${i}-pods`, { labels: { 'statefulset.kubernetes.io/pod-name': `${shards.name}-${i}` } }),
+        ports: [{ port: 6379, targetPort: 6379, name: 'redis' }],
+      });
+      return `${shard.name}:6379`;
+    });
 
     const app = new kplus.Deployment(this, 'app', {
       replicas: 2,
@@ -44,15 +55,9 @@ export class AmbassadorChart extends Chart {
 
     new Ambassador(this, 'redis-ambassador', {
       workload: app,
-      proxy: AmbassadorProxy.twemproxyRedis({ servers }),
+      proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers }),
       envVar: 'REDIS_URL',
       urlScheme: 'redis',
-    });
-    new Ambassador(this, 'payments-ambassador', {
-      workload: app,
-      containerName: 'payments-proxy',
-      proxy: AmbassadorProxy.envoyTcp({ upstreamHost: 'payments.example.com', upstreamPort: 443, listenPort: 9443 }),
-      envVar: 'PAYMENTS_ADDR',
     });
 
     new HighlyAvailable(this, 'redis-ha', { workload: shards });

@@ -1,14 +1,13 @@
 /**
  * composed: Sidecar, Ambassador and Adapter on one workload. A shop front end reaches its cache
- * through a twemproxy ambassador on localhost, a log-shipping sidecar reads its access log, and
+ * through a twemproxy ambassador on localhost, a log-streaming sidecar follows its access log, and
  * an nginx exporter adapter turns its status page into Prometheus metrics on the Service.
  */
-import { App, Chart, Duration } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Adapter, Ambassador, AmbassadorProxy, GracefulShutdown, HealthProbe, HighlyAvailable,
-  RestrictedPods, Sidecar,
+  Adapter, Ambassador, AmbassadorProxy, GracefulShutdown, HealthProbe, HighlyAvailable, RestrictedPods, Sidecar,
 } from '../../src';
 import { nginxContainer, redisContainer } from '../shared/demo-containers';
 
@@ -26,21 +25,25 @@ export class ComposedChart extends Chart {
 
     const shop = new kplus.Deployment(this, 'shop', {
       replicas: REPLICAS,
-      containers: [nginxContainer(this, { name: 'shop', tmpVolume: 'shop-tmp' })],
+      containers: [nginxContainer(this, { name: 'shop', tmpVolume: 'shop-tmp', stubStatus: true })],
     });
     const service = shop.exposeViaService({ name: 'shop', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
 
     new Ambassador(this, 'cache-ambassador', {
       workload: shop,
-      proxy: AmbassadorProxy.twemproxyRedis({ servers: [`${cacheService.name}:6379`] }),
+      proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: [`${cacheService.name}:6379`] }),
       envVar: 'REDIS_URL',
       urlScheme: 'redis',
     });
-    new Sidecar(this, 'log-shipper', {
+    new Sidecar(this, 'log-streamer', {
       workload: shop,
-      container: { name: 'fluent-bit', image: 'fluent/fluent-bit:3.1.9', args: ['-i', 'tail', '-p', 'path=/var/log/nginx/access.log', '-o', 'stdout', '-H', '-P', '2020'], portNumber: 2020 },
-      sharedVolume: { sidecarMountPath: '/var/log/nginx', sidecarReadOnly: true },
-      probes: { readiness: HealthProbe.http('/api/v1/health', { port: 2020 }), liveness: HealthProbe.tcp({ port: 2020 }) },
+      container: { name: 'access-log', image: 'busybox:1.36.1', command: ['tail', '-n+1', '-F', '/var/log/nginx/access.log'] },
+      sharedVolume: { sidecarMountPath: '/var/log/nginx', sidecarReadOnly: true, sizeLimit: Size.mebibytes(64) },
+      // It has work while nginx's access log is there to follow.
+      probes: {
+        readiness: HealthProbe.exec(['test', '-r', '/var/log/nginx/access.log']),
+        liveness: HealthProbe.exec(['test', '-r', '/var/log/nginx/access.log']),
+      },
     });
     new Adapter(this, 'metrics', {
       workload: shop,

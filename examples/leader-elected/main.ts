@@ -26,7 +26,11 @@ export class LeaderElectedChart extends Chart {
     const service = controller.deployment.exposeViaService({ name: 'reconciler', ports: [{ port: 8081, targetPort: 8081, name: 'health' }] });
     new Adapter(this, 'metrics', {
       workload: controller.deployment,
-      container: { name: 'exporter', image: 'quay.io/prometheuscommunity/json-exporter:v0.6.0', args: ['--web.listen-address=:7979'] },
+      container: {
+        name: 'exporter',
+        image: 'ghcr.io/cdk8s-patterns/status-exporter:1.0.0',
+        args: ['--file=/var/run/reconciler/status.json', '--format=json', '--prefix=reconciler', '--listen=:7979'],
+      },
       metricsPort: 7979,
       sharedVolume: { mainMountPath: '/var/run/reconciler' },
       service,

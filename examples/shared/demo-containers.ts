@@ -15,11 +15,42 @@ export interface NginxContainerOptions {
   readonly readinessPath?: string;
   /** The construct id and volume name of the writable /tmp. Default: 'nginx-tmp'. */
   readonly tmpVolume?: string;
+  /**
+   * Serve `/stub_status` on 127.0.0.1 (for nginx-prometheus-exporter): the image's own
+   * default.conf has no such location, so a server block from a ConfigMap replaces it.
+   * Default: false.
+   */
+  readonly stubStatus?: boolean;
 }
 
-/** nginx-unprivileged on port 8080, with a writable /tmp and HTTP readiness / TCP liveness. */
+/** The image's default server (port 8080, the html directory) plus stub_status for local scrapers. */
+const STUB_STATUS_CONF = `server {
+    listen 8080;
+    server_name localhost;
+    location / {
+        root /usr/share/nginx/html;
+        index index.html;
+    }
+    location = /stub_status {
+        stub_status;
+        access_log off;
+        allow 127.0.0.1;
+        deny all;
+    }
+}
+`;
+
+/**
+ * nginx-unprivileged on port 8080, with a writable /tmp (where the image keeps its pid file and
+ * temp paths) and HTTP readiness / TCP liveness.
+ */
 export function nginxContainer(scope: Construct, options: NginxContainerOptions = {}): kplus.ContainerProps {
   const tmp = options.tmpVolume ?? 'nginx-tmp';
+  const mounts: kplus.VolumeMount[] = [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, tmp, tmp, { sizeLimit: Size.mebibytes(64) }) }];
+  if (options.stubStatus) {
+    const conf = new kplus.ConfigMap(scope, `${tmp}-conf`, { data: { 'default.conf': STUB_STATUS_CONF } });
+    mounts.push({ path: '/etc/nginx/conf.d', volume: kplus.Volume.fromConfigMap(scope, `${tmp}-conf-volume`, conf, { name: 'nginx-conf' }), readOnly: true });
+  }
   return {
     name: options.name ?? 'nginx',
     image: 'nginxinc/nginx-unprivileged:1.27.2-alpine',
@@ -28,7 +59,7 @@ export function nginxContainer(scope: Construct, options: NginxContainerOptions 
     resources: ResourcePreset.SMALL.toContainerResources(),
     readiness: kplus.Probe.fromHttpGet(options.readinessPath ?? '/', { port: 8080 }),
     liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
-    volumeMounts: [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, tmp, tmp, { sizeLimit: Size.mebibytes(64) }) }],
+    volumeMounts: mounts,
   };
 }
 

@@ -1,15 +1,28 @@
 /**
- * sidecar: two classic sidecars beside a web server. A git-sync sidecar keeps the site's content
- * fresh in a shared volume that nginx serves read-only; a Fluent Bit sidecar ships the access
- * log nginx writes to a second shared volume.
+ * sidecar: two classic sidecars beside a web server. A content sidecar renders the site's page
+ * every 10 s into a shared volume that nginx serves read-only; a log-streaming sidecar follows
+ * the access log nginx writes to a second shared volume and prints it on its own stdout (the
+ * streaming-sidecar pattern of the Kubernetes logging docs), where a node's log agent picks it up.
  */
-import { App, Chart } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HealthProbe, HighlyAvailable, ResourcePreset, RestrictedPods, Sidecar } from '../../src';
 import { nginxContainer } from '../shared/demo-containers';
 
-/** A web server with content-sync and log-shipping sidecars. */
+/** The content sidecar's loop: write the page to a temp file and rename it, so nginx never serves half a page. */
+const RENDER_LOOP = [
+  'while true; do',
+  '  printf "<h1>Today\'s specials</h1>\\n<p>rendered %s by %s</p>\\n" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$HOSTNAME" > /content/.index.html',
+  '  mv /content/.index.html /content/index.html',
+  '  sleep 10',
+  'done',
+].join('\n');
+
+/** The log streamer has work while nginx's access log is there to follow. */
+const ACCESS_LOG_READABLE = HealthProbe.exec(['test', '-r', '/var/log/nginx/access.log']);
+
+/** A web server with content and log-streaming sidecars. */
 export class SidecarChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -18,36 +31,23 @@ export class SidecarChart extends Chart {
       containers: [nginxContainer(this)],
     });
 
-    new Sidecar(this, 'git-sync', {
+    new Sidecar(this, 'content', {
       workload: web,
-      container: {
-        name: 'git-sync',
-        image: 'registry.k8s.io/git-sync/git-sync:v4.3.0',
-        args: ['--repo=https://github.com/kubernetes/website', '--ref=main', '--root=/git', '--link=html', '--period=60s', '--depth=1', '--http-bind=:2020'],
-        portNumber: 2020,
-      },
-      sharedVolume: { sidecarMountPath: '/git', mainMountPath: '/usr/share/nginx/html', mainReadOnly: true },
-      writableTmp: true,
+      container: { name: 'content', image: 'busybox:1.36.1', command: ['sh', '-c', RENDER_LOOP] },
+      sharedVolume: { sidecarMountPath: '/content', mainMountPath: '/usr/share/nginx/html', mainReadOnly: true, sizeLimit: Size.mebibytes(16) },
       probes: {
-        readiness: HealthProbe.http('/', { port: 2020 }),
-        liveness: HealthProbe.tcp({ port: 2020 }),
+        readiness: HealthProbe.exec(['test', '-s', '/content/index.html']),
+        // Alive while it keeps rendering: the page is younger than a minute.
+        liveness: HealthProbe.exec(['sh', '-c', 'test -n "$(find /content/index.html -mmin -1)"'], { period: Duration.seconds(30) }),
       },
     });
 
-    new Sidecar(this, 'log-shipper', {
+    new Sidecar(this, 'log-streamer', {
       workload: web,
-      container: {
-        name: 'fluent-bit',
-        image: 'fluent/fluent-bit:3.1.9',
-        args: ['-i', 'tail', '-p', 'path=/var/log/nginx/access.log', '-o', 'stdout', '-H', '-P', '2021'],
-        portNumber: 2021,
-      },
-      sharedVolume: { sidecarMountPath: '/var/log/nginx', sidecarReadOnly: true },
+      container: { name: 'access-log', image: 'busybox:1.36.1', command: ['tail', '-n+1', '-F', '/var/log/nginx/access.log'] },
+      sharedVolume: { sidecarMountPath: '/var/log/nginx', sidecarReadOnly: true, sizeLimit: Size.mebibytes(64) },
       resources: ResourcePreset.MICRO,
-      probes: {
-        readiness: HealthProbe.http('/api/v1/health', { port: 2021 }),
-        liveness: HealthProbe.tcp({ port: 2021 }),
-      },
+      probes: { readiness: ACCESS_LOG_READABLE, liveness: ACCESS_LOG_READABLE },
     });
 
     new HighlyAvailable(this, 'web-ha', { workload: web });

@@ -1,10 +1,10 @@
 /**
- * startup-sequence: a container chain. Before the API starts, a native-sidecar proxy comes up
- * and passes its startup probe, then an init step waits for the database and a second one runs
+ * startup-sequence: a container chain. Before the API starts, a native-sidecar telemetry agent
+ * comes up and passes its startup probe, then an init step waits for the database and a second one runs
  * the schema migrations. On shutdown a preStop sleep drains traffic within a 40 s grace period,
  * and the native sidecar stops only after the API. Native sidecars need Kubernetes 1.29+.
  */
-import { App, Chart, Duration } from 'cdk8s';
+import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GracefulShutdown, HealthProbe, HighlyAvailable, ResourcePreset, RestrictedPods, StartupSequence } from '../../src';
@@ -24,6 +24,7 @@ export class StartupSequenceChart extends Chart {
         envVariables: {
           POSTGRES_PASSWORD_FILE: kplus.EnvValue.fromValue('/run/secrets/postgres/password'),
           PGDATA: kplus.EnvValue.fromValue('/var/lib/postgresql/data/pgdata'),
+          POSTGRES_DB: kplus.EnvValue.fromValue('orders'),
         },
         securityContext: { user: 10070, group: 10070 },
         resources: ResourcePreset.MEDIUM.toContainerResources(),
@@ -32,11 +33,19 @@ export class StartupSequenceChart extends Chart {
         volumeMounts: [
           { path: '/var/lib/postgresql/data', volume: kplus.Volume.fromEmptyDir(this, 'pgdata', 'pgdata') },
           { path: '/var/run/postgresql', volume: kplus.Volume.fromEmptyDir(this, 'pgrun', 'pgrun') },
+          // The image's entrypoint gives a UID missing from /etc/passwd a passwd entry through
+          // nss_wrapper, in files it creates with mktemp: /tmp must be writable.
+          { path: '/tmp', volume: kplus.Volume.fromEmptyDir(this, 'pgtmp', 'pgtmp', { sizeLimit: Size.mebibytes(16) }) },
           { path: '/run/secrets/postgres', volume: kplus.Volume.fromSecret(this, 'pgsecret', credentials, { name: 'credentials' }), readOnly: true },
         ],
       }],
     });
     const dbService = db.exposeViaService({ name: 'postgres', ports: [{ port: 5432, targetPort: 5432, name: 'postgres' }] });
+    // What the API and its migrations connect with (libpq's variables).
+    const dbEnv = {
+      DATABASE_URL: kplus.EnvValue.fromValue(`postgres://postgres@${dbService.name}:5432/orders?sslmode=disable`),
+      PGPASSWORD: kplus.EnvValue.fromSecretValue({ secret: credentials, key: 'password' }),
+    };
 
     const api = new kplus.Deployment(this, 'api', {
       replicas: 2,
@@ -44,7 +53,7 @@ export class StartupSequenceChart extends Chart {
         name: 'api',
         image: 'ghcr.io/cdk8s-patterns/orders-api:2.0.1',
         portNumber: 8080,
-        envVariables: { DATABASE_URL: kplus.EnvValue.fromValue(`postgres://${dbService.name}:5432/orders`) },
+        envVariables: dbEnv,
         securityContext: { user: 10001, group: 10001 },
         resources: ResourcePreset.SMALL.toContainerResources(),
         readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
@@ -54,8 +63,8 @@ export class StartupSequenceChart extends Chart {
 
     const startup = new StartupSequence(this, 'startup', { workload: api });
     startup.addNativeSidecar({
-      name: 'otel-agent',
-      image: 'otel/opentelemetry-collector:0.111.0',
+      name: 'telemetry-agent',
+      image: 'ghcr.io/cdk8s-patterns/telemetry-agent:1.0.0',
       portNumber: 13133,
       resources: ResourcePreset.MICRO.toContainerResources(),
     }, {
@@ -72,6 +81,7 @@ export class StartupSequenceChart extends Chart {
       name: 'migrate',
       image: 'ghcr.io/cdk8s-patterns/orders-api:2.0.1',
       command: ['/app/migrate', 'up'],
+      envVariables: dbEnv,
     });
 
     new GracefulShutdown(this, 'shutdown', { workload: api, terminationGracePeriod: Duration.seconds(40), preStopSleepSeconds: 10 });

@@ -5,10 +5,9 @@
  * a quorum; they start in parallel for the same reason. Clients use the client Service. With
  * three replicas the pods get a PodDisruptionBudget and are spread over nodes and zones.
  *
- * The data directory is an emptyDir here, so that the example runs on clusters without a
- * storage provisioner: it survives container restarts but not a pod's rescheduling. In
- * production give each member its own volume with `volumeClaimTemplates`, e.g.
- * `[{ name: 'data', mountPath: '/var/run/etcd', storage: Size.gibibytes(8) }]`.
+ * Each member keeps its data on a claim of its own (`volumeClaimTemplates`, the cluster's
+ * default StorageClass): a replaced pod gets its member's data back and rejoins, which an
+ * emptyDir with `ETCD_INITIAL_CLUSTER_STATE=new` could not do.
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -21,15 +20,15 @@ const MEMBERS = 3;
 export class StatefulServiceChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const data = kplus.Volume.fromEmptyDir(this, 'etcd-data', 'data', { sizeLimit: Size.gibibytes(1) });
     const etcd = new StatefulService(this, 'etcd', {
       replicas: MEMBERS,
       podManagementPolicy: kplus.PodManagementPolicy.PARALLEL,
       publishNotReadyAddresses: true,
       clientService: true,
+      volumeClaimTemplates: [{ name: 'data', mountPath: '/var/run/etcd', storage: Size.gibibytes(1) }],
       containers: [{
         name: 'etcd',
-        image: 'quay.io/coreos/etcd:v3.5.16',
+        image: 'quay.io/coreos/etcd:v3.6.8',
         ports: [{ number: 2379, name: 'client' }, { number: 2380, name: 'peer' }],
         envVariables: {
           POD_NAME: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
@@ -39,7 +38,6 @@ export class StatefulServiceChart extends Chart {
           ETCD_LISTEN_PEER_URLS: kplus.EnvValue.fromValue('http://0.0.0.0:2380'),
           ETCD_INITIAL_CLUSTER_STATE: kplus.EnvValue.fromValue('new'),
         },
-        volumeMounts: [{ path: '/var/run/etcd', volume: data }],
         // /health fails without a quorum: a member is ready when the cluster is.
         readiness: kplus.Probe.fromHttpGet('/health', { port: 2379 }),
         liveness: kplus.Probe.fromTcpSocket({ port: 2379, initialDelaySeconds: Duration.seconds(10) }),

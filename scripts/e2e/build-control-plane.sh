@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Build a real Kubernetes control plane (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl) plus the standalone KWOK controller from the Go module proxy.
+# Build a real Kubernetes cluster (etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, kubectl, and for the node the kubelet, kube-proxy, CoreDNS and crane, whose
+# registry serves the example images on loopback) from the Go module proxy.
 #
 # Why: there is no Docker (so no kind/k3d/minikube) and only package registries are
 # reachable, so release binaries cannot be downloaded. Everything is compiled from Go
@@ -16,7 +17,7 @@
 # generated inside the cache dir, never inside the repo; nothing here is committed.
 #
 # A second run only checks that every binary exists with a matching version stamp
-# (~1 s). Override versions with K8S_VERSION / ETCD_VERSION / KWOK_VERSION.
+# (~1 s). Override versions with K8S_VERSION / ETCD_VERSION / COREDNS_VERSION.
 #
 # Usage: bash scripts/e2e/build-control-plane.sh         # build what is missing
 #        bash scripts/e2e/build-control-plane.sh --print-bin-dir
@@ -25,9 +26,8 @@ set -euo pipefail
 K8S_VERSION="${K8S_VERSION:-v1.36.3}"
 # etcd: the version k8s.io/kubernetes v1.36.3 itself pins in its go.mod.
 ETCD_VERSION="${ETCD_VERSION:-v3.6.8}"
-KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
-# Bump when the set of copied KWOK stage files changes, so caches refresh them.
-KWOK_STAGES_REV="${KWOK_VERSION}-r2"
+COREDNS_VERSION="${COREDNS_VERSION:-v1.15.0}"
+CRANE_VERSION="${CRANE_VERSION:-v0.22.1}"
 
 CACHE="${CDK8S_PATTERNS_CACHE:-$HOME/.cache/cdk8s-patterns}"
 ROOT="$CACHE/k8s/$K8S_VERSION"
@@ -61,16 +61,15 @@ mkdir -p "$BIN"
 stamp_ok() { [[ -x "$BIN/$1" && -f "$BIN/.$1.version" && "$(cat "$BIN/.$1.version")" == "$2" ]]; }
 write_stamp() { echo "$2" >"$BIN/.$1.version"; }
 
-K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+K8S_CMDS=(kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy)
 missing_k8s=()
 for c in "${K8S_CMDS[@]}"; do stamp_ok "$c" "$K8S_VERSION" || missing_k8s+=("$c"); done
 need_etcd=0; stamp_ok etcd "$ETCD_VERSION" || need_etcd=1
-need_kwok=0; stamp_ok kwok "$KWOK_VERSION" || need_kwok=1
-# KWOK's "fast" stages ship inside its module; they are copied next to the binary.
-[[ -f "$BIN/kwok-stages/.version" && "$(cat "$BIN/kwok-stages/.version")" == "$KWOK_STAGES_REV" ]] || need_kwok=1
+need_coredns=0; stamp_ok coredns "$COREDNS_VERSION" || need_coredns=1
+need_crane=0; stamp_ok crane "$CRANE_VERSION" || need_crane=1
 
-if [[ ${#missing_k8s[@]} -eq 0 && $need_etcd -eq 0 && $need_kwok -eq 0 ]]; then
-  log "all binaries present in $BIN (k8s $K8S_VERSION, etcd $ETCD_VERSION, kwok $KWOK_VERSION)"
+if [[ ${#missing_k8s[@]} -eq 0 && $need_etcd -eq 0 && $need_coredns -eq 0 && $need_crane -eq 0 ]]; then
+  log "all binaries present in $BIN (k8s $K8S_VERSION, etcd $ETCD_VERSION, coredns $COREDNS_VERSION, crane $CRANE_VERSION)"
   exit 0
 fi
 
@@ -116,39 +115,33 @@ if [[ $need_etcd -eq 1 ]]; then
   log "etcd: built in $(elapsed "$t")"
 fi
 
-# ---------------------------------------------------------------- kwok
-if [[ $need_kwok -eq 1 ]]; then
+# ---------------------------------------------------------------- coredns
+if [[ $need_coredns -eq 1 ]]; then
   t=$SECONDS
-  W="$ROOT/kwok-$KWOK_VERSION"
+  W="$ROOT/coredns-$COREDNS_VERSION"
   mkdir -p "$W"
-  log "kwok $KWOK_VERSION: building"
-  # kwok's go.mod has no replace directives, so plain `go install pkg@version` works.
-  if ! GOBIN="$W" go install "${BUILD_FLAGS[@]}" "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" >"$W/build.log" 2>&1; then
-    die "go install sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION failed (log: $W/build.log):\n$(tail -40 "$W/build.log")"
+  log "coredns $COREDNS_VERSION: building"
+  # CoreDNS's go.mod has no replace directives, so plain `go install pkg@version` works.
+  if ! GOBIN="$W" go install "${BUILD_FLAGS[@]}" "github.com/coredns/coredns@$COREDNS_VERSION" >"$W/build.log" 2>&1; then
+    die "go install github.com/coredns/coredns@$COREDNS_VERSION failed (log: $W/build.log):\n$(tail -40 "$W/build.log")"
   fi
-  dir_json="$(cd "$W" && GOFLAGS="" go mod download -json "sigs.k8s.io/kwok@$KWOK_VERSION" 2>&1)" ||
-    die "cannot locate the sigs.k8s.io/kwok@$KWOK_VERSION module source:\n$dir_json"
-  kdir="$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' <<<"$dir_json" | head -1)"
-  [[ -d "$kdir/kustomize/stage" ]] || die "kwok module at $kdir has no kustomize/stage directory"
-  # The stage definitions KWOK's own kwokctl uses by default ("fast": pods become
-  # Ready at once, Job pods Succeeded, nodes Ready). The standalone controller only
-  # applies stages it is given with --config.
-  rm -rf "$BIN/kwok-stages" && mkdir -p "$BIN/kwok-stages"
-  n=0
-  # node/fast + node/heartbeat-with-lease + pod/fast + volume/fast is what kwokctl uses;
-  # volume/fast also holds a default StorageClass whose PVCs KWOK "provisions".
-  for f in "$kdir"/kustomize/stage/{node/fast,node/heartbeat-with-lease,pod/fast,volume/fast}/*.yaml; do
-    [[ -f "$f" ]] || continue
-    case "$(basename "$f")" in kustomization.yaml) continue ;; esac
-    cp "$f" "$BIN/kwok-stages/$(basename "$(dirname "$(dirname "$f")")")-$(basename "$(dirname "$f")")-$(basename "$f")"
-    n=$((n + 1))
-  done
-  [[ $n -gt 0 ]] || die "no fast stage files found under $kdir/kustomize/stage"
-  chmod -R u+w "$BIN/kwok-stages"
-  echo "$KWOK_STAGES_REV" >"$BIN/kwok-stages/.version"
-  mv -f "$W/kwok" "$BIN/kwok"
-  write_stamp kwok "$KWOK_VERSION"
-  log "kwok: built in $(elapsed "$t") ($n stage files)"
+  mv -f "$W/coredns" "$BIN/coredns"
+  write_stamp coredns "$COREDNS_VERSION"
+  log "coredns: built in $(elapsed "$t")"
+fi
+
+# ---------------------------------------------------------------- crane
+if [[ $need_crane -eq 1 ]]; then
+  t=$SECONDS
+  W="$ROOT/crane-$CRANE_VERSION"
+  mkdir -p "$W"
+  log "crane $CRANE_VERSION: building"
+  if ! GOBIN="$W" go install "${BUILD_FLAGS[@]}" "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION" >"$W/build.log" 2>&1; then
+    die "go install github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION failed (log: $W/build.log):\n$(tail -40 "$W/build.log")"
+  fi
+  mv -f "$W/crane" "$BIN/crane"
+  write_stamp crane "$CRANE_VERSION"
+  log "crane: built in $(elapsed "$t")"
 fi
 
 # ---------------------------------------------------------------- kubernetes
@@ -197,7 +190,8 @@ if [[ ${#missing_k8s[@]} -gt 0 ]]; then
   out="$W/out"
   rm -rf "$out" && mkdir -p "$out"
   # One `go build` for all commands shares the compile of common packages.
-  if ! (cd "$W" && go build "${BUILD_FLAGS[@]}" -o "$out/" "${pkgs[@]}") >"$W/build.log" 2>&1; then
+  # Without the version stamp every component (and the node) reports v0.0.0-master.
+  if ! (cd "$W" && go build -trimpath "-ldflags=-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION" -o "$out/" "${pkgs[@]}") >"$W/build.log" 2>&1; then
     die "go build of kubernetes $K8S_VERSION failed (full log: $W/build.log):\n$(tail -40 "$W/build.log")"
   fi
   for c in "${missing_k8s[@]}"; do

@@ -9,31 +9,38 @@
 # schema validation misses (selector vs template labels, strict field validation,
 # PodSecurity "restricted" admission, RBAC evaluation for `kubectl auth can-i`), and
 # only the controllers turn Deployments/Jobs/Services into ReplicaSets, Pods and
-# EndpointSlices. There is no kubelet or container runtime here: KWOK fakes Nodes and
-# drives Pod status (Running/Ready, Job pods Succeeded) from its "fast" stages.
+# EndpointSlices, and only a real kubelet with a real container runtime proves that the pods
+# start, stay up and pass their probes.
 #
 # Components (binaries from scripts/e2e/build-control-plane.sh):
 #   etcd, kube-apiserver (RBAC+Node authz, PodSecurity admission, SA token issuing),
-#   kube-controller-manager (all default controllers, SA token signing),
-#   kube-scheduler, kwok (standalone controller) + N fake Nodes.
-# Every server binds to 127.0.0.1 on free ports. Certificates/keys are generated with
-# openssl into the run dir. Logs: $RUN_DIR/logs/<component>.log.
+#   kube-controller-manager (all default controllers, SA token signing), kube-scheduler,
+#   and one real node (scripts/e2e/node.sh): containerd + runc, the kubelet, kube-proxy,
+#   a CNI bridge, CoreDNS and local PersistentVolumes, running the images that
+#   test/e2e/images/build.sh built.
+# etcd binds to 127.0.0.1, the API server and the node to the node address (an address on a
+# bridge of its own, so pods can reach the API server); all on free ports. Certificates/keys
+# are generated with openssl into the run dir. Logs: $RUN_DIR/logs/<component>.log.
 #
 # Environment:
 #   CDK8S_E2E_RUN_DIR   run dir (default ${TMPDIR:-/tmp}/cdk8s-patterns-e2e)
 #   CDK8S_E2E_BIN_DIR   binaries (default: from build-control-plane.sh --print-bin-dir)
-#   CDK8S_E2E_NODES     number of fake nodes (default 3, one per zone e2e-zone-a/b/c)
+#   CDK8S_PATTERNS_CACHE  cache of the built binaries and images (default ~/.cache/cdk8s-patterns)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/e2e/node.sh
+source "$HERE/node.sh"
 RUN_DIR="${CDK8S_E2E_RUN_DIR:-${TMPDIR:-/tmp}/cdk8s-patterns-e2e}"
 BIN="${CDK8S_E2E_BIN_DIR:-$(bash "$HERE/build-control-plane.sh" --print-bin-dir)}"
-NODES="${CDK8S_E2E_NODES:-3}"
+CACHE="${CDK8S_PATTERNS_CACHE:-$HOME/.cache/cdk8s-patterns}"
+NODE_BIN="$BIN"
+IMAGES_DIR="${CDK8S_E2E_IMAGES_DIR:-$CACHE/images}"
 LOGS="$RUN_DIR/logs"
 PKI="$RUN_DIR/pki"
 PIDS="$RUN_DIR/pids"
 KUBECONFIG_FILE="$RUN_DIR/kubeconfig"
-COMPONENTS=(kwok kube-scheduler kube-controller-manager kube-apiserver etcd)
+COMPONENTS=(coredns kube-proxy kubelet containerd registry kube-scheduler kube-controller-manager kube-apiserver etcd)
 
 log() { echo "cluster: $*" >&2; }
 die() {
@@ -51,7 +58,7 @@ is_running() { # component
 
 show_logs() {
   local c
-  for c in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
+  for c in "${COMPONENTS[@]}"; do
     [[ -f "$LOGS/$c.log" ]] || continue
     echo "----- last 25 lines of $LOGS/$c.log -----" >&2
     tail -n 25 "$LOGS/$c.log" >&2 || true
@@ -63,8 +70,9 @@ show_logs() {
 # termination would otherwise take ~10 s).
 stop_all() {
   [[ -d "$PIDS" ]] || return 0
+  node_stop
   local group c pid i
-  for group in "kwok kube-scheduler kube-controller-manager kube-apiserver" "etcd"; do
+  for group in "kube-scheduler kube-controller-manager kube-apiserver" "etcd"; do
     for c in $group; do
       if [[ -f "$PIDS/$c.pid" ]]; then kill -TERM "$(cat "$PIDS/$c.pid")" 2>/dev/null || true; fi
     done
@@ -127,8 +135,8 @@ gen_pki() {
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=cdk8s-patterns-e2e-ca" \
       -keyout "$o/ca.key" -out "$o/ca.crt"
     # apiserver serving cert, valid for loopback and the in-cluster service IP.
-    cat >"$o/apiserver.ext" <<'EOF'
-subjectAltName=IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
+    cat >"$o/apiserver.ext" <<EOF
+subjectAltName=IP:127.0.0.1,IP:10.96.0.1,IP:$NODE_IP,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local
 extendedKeyUsage=serverAuth
 keyUsage=digitalSignature,keyEncipherment
 EOF
@@ -140,8 +148,7 @@ EOF
     local spec name subj
     for spec in "admin:/O=system:masters/CN=cdk8s-patterns-e2e-admin" \
       "controller-manager:/CN=system:kube-controller-manager" \
-      "scheduler:/CN=system:kube-scheduler" \
-      "kwok:/O=system:masters/CN=kwok-controller"; do
+      "scheduler:/CN=system:kube-scheduler"; do
       name="${spec%%:*}"
       subj="${spec#*:}"
       openssl req -newkey rsa:2048 -nodes -subj "$subj" -keyout "$o/$name.key" -out "$o/$name.csr"
@@ -190,7 +197,7 @@ EOF
 # ------------------------------------------------------------------ start
 start() {
   local c
-  for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok; do
+  for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy coredns crane; do
     [[ -x "$BIN/$c" ]] || die "missing $BIN/$c; run: bash scripts/e2e/build-control-plane.sh"
   done
   command -v openssl >/dev/null || die "openssl is required"
@@ -210,10 +217,14 @@ start() {
   trap 'exit 130' INT TERM
 
   local t0=$SECONDS
+  node_prereqs
+  node_net_up
   gen_pki
-  local etcd_port peer_port api_port kcm_port sched_port kwok_port
-  read -r etcd_port peer_port api_port kcm_port sched_port kwok_port <<<"$(free_ports 6)"
-  local server="https://127.0.0.1:$api_port"
+  node_pki
+  local etcd_port peer_port api_port kcm_port sched_port
+  read -r etcd_port peer_port api_port kcm_port sched_port <<<"$(free_ports 5)"
+  local server="https://$NODE_IP:$api_port"
+  API_SERVER="$server"
   echo "$server" >"$RUN_DIR/server"
 
   # etcd: --unsafe-no-fsync because durability is pointless for a throw-away cluster and
@@ -226,15 +237,14 @@ start() {
     --unsafe-no-fsync --log-level warn
   wait_for "etcd health" 30 etcd http_ok "http://127.0.0.1:$etcd_port/health"
 
-  # kube-apiserver. --endpoint-reconciler-type=none: the "kubernetes" Service's Endpoints
-  # may not hold a loopback address, so reconciling them only logs errors.
+  # kube-apiserver, on the node address so pods reach it through the "kubernetes" Service.
   # PodSecurity is in the default admission set of these versions; it is
   # also named in --enable-admission-plugins so a future default change cannot silently
   # drop it (and `start` verifies it below). --allow-privileged=true like real clusters,
   # so privileged pods are rejected by PodSecurity "restricted", not by a global switch.
   launch kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$etcd_port" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --bind-address "$NODE_IP" --advertise-address "$NODE_IP" --secure-port "$api_port" \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --client-ca-file "$PKI/ca.crt" \
     --authorization-mode Node,RBAC \
@@ -251,13 +261,15 @@ start() {
     --requestheader-extra-headers-prefix X-Remote-Extra- \
     --proxy-client-cert-file "$PKI/front-proxy-client.crt" \
     --proxy-client-key-file "$PKI/front-proxy-client.key" \
-    --endpoint-reconciler-type none \
+    --kubelet-client-certificate "$PKI/apiserver-kubelet-client.crt" \
+    --kubelet-client-key "$PKI/apiserver-kubelet-client.key" \
+    --kubelet-certificate-authority "$PKI/ca.crt" \
+    --kubelet-preferred-address-types InternalIP,Hostname \
     --profiling=false \
     --v=1
   write_kubeconfig "$KUBECONFIG_FILE" cdk8s-patterns-e2e-admin admin "$server"
   write_kubeconfig "$RUN_DIR/controller-manager.kubeconfig" system:kube-controller-manager controller-manager "$server"
   write_kubeconfig "$RUN_DIR/scheduler.kubeconfig" system:kube-scheduler scheduler "$server"
-  write_kubeconfig "$RUN_DIR/kwok.kubeconfig" kwok-controller kwok "$server"
   wait_for "kube-apiserver /readyz" 90 kube-apiserver kubectl_ get --raw /readyz
   log "kube-apiserver ready on $server after $((SECONDS - t0))s"
 
@@ -287,65 +299,8 @@ start() {
     --profiling=false \
     --v=1
 
-  # kwok: the stage files (copied from the kwok module by build-control-plane.sh) are
-  # what make Pods Ready and Job pods Succeeded; without --config nothing progresses.
-  # Non-Stage files shipped with the stages (the default "kwok-volume" StorageClass whose
-  # PVCs KWOK binds to fake PVs) are applied as cluster objects.
-  local cfg="$RUN_DIR/kwok-stages.yaml" objs="$RUN_DIR/kwok-objects.yaml" f
-  : >"$cfg"
-  : >"$objs"
-  for f in "$BIN"/kwok-stages/*.yaml; do
-    if grep -q '^kind: Stage' "$f"; then
-      printf -- '---\n' >>"$cfg"
-      cat "$f" >>"$cfg"
-    else
-      printf -- '---\n' >>"$objs"
-      cat "$f" >>"$objs"
-    fi
-  done
-  grep -q 'kind: Stage' "$cfg" || die "no KWOK stages found in $BIN/kwok-stages"
-  launch kwok "$BIN/kwok" \
-    --kubeconfig "$RUN_DIR/kwok.kubeconfig" \
-    --config "$cfg" \
-    --manage-all-nodes=false \
-    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-    --cidr 10.244.0.0/16 \
-    --node-ip 127.0.0.1 \
-    --server-address "127.0.0.1:$kwok_port" \
-    --node-lease-duration-seconds 40
-
-  # Fake nodes: one per zone, so zone/hostname topologySpreadConstraints and
-  # required hostname anti-affinity (up to $NODES replicas) can be satisfied.
-  local i zones=(a b c d e f g h) nodes_yaml="$RUN_DIR/nodes.yaml"
-  : >"$nodes_yaml"
-  for ((i = 0; i < NODES; i++)); do
-    cat >>"$nodes_yaml" <<EOF
----
-apiVersion: v1
-kind: Node
-metadata:
-  name: kwok-node-$i
-  annotations:
-    kwok.x-k8s.io/node: fake
-    node.alpha.kubernetes.io/ttl: "0"
-  labels:
-    type: kwok
-    kubernetes.io/hostname: kwok-node-$i
-    kubernetes.io/os: linux
-    kubernetes.io/arch: amd64
-    topology.kubernetes.io/region: e2e-region
-    topology.kubernetes.io/zone: e2e-zone-${zones[$((i % 8))]}
-status:
-  allocatable: {cpu: "32", memory: 256Gi, pods: "110", ephemeral-storage: 1Ti}
-  capacity: {cpu: "32", memory: 256Gi, pods: "110", ephemeral-storage: 1Ti}
-  nodeInfo: {architecture: amd64, operatingSystem: linux, kubeletVersion: fake, kubeProxyVersion: fake}
-EOF
-  done
-  kubectl_ apply -f "$nodes_yaml" >"$LOGS/nodes.log" 2>&1 || die "creating fake nodes failed:\n$(cat "$LOGS/nodes.log")"
-  if [[ -s "$objs" ]]; then
-    kubectl_ apply -f "$objs" >>"$LOGS/nodes.log" 2>&1 || die "applying KWOK objects failed:\n$(cat "$LOGS/nodes.log")"
-  fi
-  wait_for "fake nodes Ready" 60 kwok kubectl_ wait --for=condition=Ready node -l type=kwok --timeout=2s
+  # The real node: containerd, kubelet, kube-proxy, CoreDNS, local volumes.
+  node_start
   # Namespaced work needs the "default" ServiceAccount (created by KCM) and the
   # kube-root-ca.crt ConfigMap; both prove the controllers run.
   wait_for "ServiceAccount default/default (kube-controller-manager)" 60 kube-controller-manager \
@@ -376,7 +331,7 @@ EOF
     echo "export KUBECONFIG=$KUBECONFIG_FILE"
     echo "export PATH=$BIN:\$PATH"
   } >"$RUN_DIR/env"
-  log "cluster ready in $((SECONDS - t0))s ($NODES fake nodes); logs in $LOGS"
+  log "cluster ready in $((SECONDS - t0))s (node $NODE_NAME at $NODE_IP); logs in $LOGS"
   echo "# To use it:"
   echo "export KUBECONFIG=$KUBECONFIG_FILE"
   echo "export PATH=$BIN:\$PATH   # kubectl $(cat "$BIN/.kubectl.version" 2>/dev/null || true)"
@@ -389,7 +344,7 @@ status() {
     echo "no cluster (run dir $RUN_DIR absent)"
     return 1
   fi
-  for c in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
+  for c in "${COMPONENTS[@]}"; do
     if is_running "$c"; then echo "$c: running (pid $(cat "$PIDS/$c.pid"))"; else
       echo "$c: NOT running"
       rc=1

@@ -2,9 +2,11 @@
 # One command for all manifest verification (run by `npm run test:e2e`, after `npm run synth`):
 #
 #   1. schema + policy checks: scripts/setup-tools.sh and test/policy/run.sh, if present;
-#   2. build the control plane once into the cache (scripts/e2e/build-control-plane.sh);
-#   3. start a throw-away cluster (scripts/e2e/cluster.sh), always stopped by a trap;
-#   4. the harness on examples/dist (test/e2e/apply-examples.mjs);
+#   2. build the cluster's binaries and the images the examples run, once, into the cache
+#      (scripts/e2e/build-control-plane.sh, test/e2e/images/build.sh);
+#   3. start a throw-away cluster with a real node (scripts/e2e/cluster.sh), always stopped by a trap;
+#   4. the harness on examples/dist (test/e2e/apply-examples.mjs): every example applied, its
+#      pods run on the real node until Ready and stay so, RBAC probed; a real-pods table;
 #   5. the negative self-test on test/e2e/broken (proves the harness can fail);
 #   6. stop the cluster.
 #
@@ -71,6 +73,12 @@ if ! bash scripts/e2e/build-control-plane.sh; then
   exit 1
 fi
 BIN="$(bash scripts/e2e/build-control-plane.sh --print-bin-dir)"
+stage "build images (cached)"
+if ! bash test/e2e/images/build.sh; then
+  echo "run.sh: building the example images failed; cannot run the pods" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 export CDK8S_E2E_BIN_DIR="$BIN"
 export KUBECTL="$BIN/kubectl"
 

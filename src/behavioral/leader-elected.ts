@@ -26,10 +26,13 @@ export interface LeaderElectorSidecarOptions {
   readonly port?: number;
 
   /**
-   * The elector's arguments.
-   * @default ['--election=<lease>', '--election-namespace=$(POD_NAMESPACE)', '--id=$(POD_NAME)', '--http=127.0.0.1:<port>']
+   * The elector's arguments: the Lease to lock (the container receives `LEASE_NAME`,
+   * `LEASE_NAMESPACE`, `POD_NAME` and `POD_NAMESPACE`, usable as `$(LEASE_NAME)`), its identity
+   * and where it reports the leader. Electors differ in their flags, so there is no default;
+   * the elector must lock a `coordination.k8s.io` Lease (the Role grants nothing else; the old
+   * contrib `leader-elector` locks an Endpoints object and cannot work here).
    */
-  readonly args?: string[];
+  readonly args: string[];
 }
 
 /**
@@ -171,9 +174,7 @@ export class LeaderElected extends Construct {
       this.elector = attachHelperContainer(this, { workload: this.deployment }, {
         name: 'leader-elector',
         image: props.electorSidecar.image,
-        args: props.electorSidecar.args ?? [
-          `--election=${this.leaseName}`, '--election-namespace=$(POD_NAMESPACE)', '--id=$(POD_NAME)', `--http=127.0.0.1:${port}`,
-        ],
+        args: props.electorSidecar.args,
         envVariables: env,
       }, { name: 'leader-elector' });
       for (const c of this.deployment.containers.filter(x => x !== this.elector)) {

@@ -4,6 +4,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { ContainerProbes } from './health-probe';
 import { invalid } from './validation';
 
+/** Where an ApiObject keeps the patches applied after its 1.28 serialization. */
+const LATE_PATCHES = Symbol.for('cdk8s-patterns.late-patches');
+
 /**
  * Which nodes a topology spread constraint balances over.
  */
@@ -124,18 +127,51 @@ export class PodSpecFields {
     if (command.length === 0) {
       invalid(workload, `preStop of container ${containerName}`, command, 'give at least the program to run');
     }
+    PodSpecFields.addPreStop(workload, containerName, { exec: { command: [...command] } }, command);
+  }
+
+  /**
+   * Sets the kubelet's built-in sleep as a container's preStop hook (`lifecycle.preStop.sleep`,
+   * Kubernetes 1.30 or later): the pause before SIGTERM without a `sleep` program in the image
+   * (distroless and static images have none). Keeps a postStart hook the container has.
+   */
+  public static setPreStopSleep(workload: kplus.AbstractPod, containerName: string, seconds: number): void {
+    if (!Number.isInteger(seconds) || seconds < 1) {
+      invalid(workload, `preStop sleep of container ${containerName}`, seconds, 'must be a whole number of seconds, at least 1');
+    }
+    PodSpecFields.addPreStop(workload, containerName, { sleep: { seconds } }, seconds, true);
+  }
+
+  private static addPreStop(workload: kplus.AbstractPod, containerName: string, preStop: any, shown: any, newerThan128 = false): void {
     const container = [...workload.containers, ...workload.initContainers].find(c => c.name === containerName);
     // cdk8s-plus keeps the lifecycle it was given privately; read it to keep a postStart hook.
     const existing = (container as any)?._lifecycle;
     if (existing?.preStop) {
-      invalid(workload, `preStop of container ${containerName}`, command, 'must not replace the preStop hook the container already has');
+      invalid(workload, `preStop of container ${containerName}`, shown, 'must not replace the preStop hook the container already has');
     }
-    const preStop = { exec: { command: [...command] } };
-    if (existing) {
-      PodSpecFields.setContainerField(workload, containerName, 'lifecycle/preStop', preStop);
+    const [field, value] = existing ? ['lifecycle/preStop', preStop] : ['lifecycle', { preStop }];
+    if (newerThan128) {
+      PodSpecFields.patchAfterSerialization(workload, JsonPatch.add(`${PodSpecFields.podSpecPath(workload)}/${PodSpecFields.locate(workload, containerName)}/${field}`, value));
     } else {
-      PodSpecFields.setContainerField(workload, containerName, 'lifecycle', { preStop });
+      PodSpecFields.setContainerField(workload, containerName, field, value);
     }
+  }
+
+  /**
+   * Applies a JSON patch to the object's final JSON. The generated 1.28 classes re-serialize
+   * their props through the 1.28 types, which silently drop fields added in later Kubernetes
+   * versions (e.g. `lifecycle.preStop.sleep`), and JSON patches run before that step; this
+   * one runs after it. The one place such a patch is made.
+   */
+  private static patchAfterSerialization(workload: kplus.AbstractPod, patch: JsonPatch): void {
+    const obj = ApiObject.of(workload) as ApiObject & { [LATE_PATCHES]?: JsonPatch[] };
+    if (!obj[LATE_PATCHES]) {
+      const patches: JsonPatch[] = [];
+      obj[LATE_PATCHES] = patches;
+      const serialize = obj.toJson.bind(obj);
+      obj.toJson = () => JsonPatch.apply(serialize(), ...patches);
+    }
+    obj[LATE_PATCHES]!.push(patch);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Names } from 'cdk8s';
+import { Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { hardenedContainerProps } from './container-defaults';
@@ -24,6 +24,14 @@ export interface WorkloadOptions {
    * @default - UID/GID 65532, read-only root filesystem, no capabilities
    */
   readonly security?: ContainerSecurityOptions;
+
+  /**
+   * Paths each container may write to under its read-only root filesystem: each gets an
+   * emptyDir of its own (64 MiB), e.g. `['/tmp']` for an image that keeps temp or pid files
+   * there. Images that need writable paths fail at start without them.
+   * @default - none: the whole root filesystem is read-only
+   */
+  readonly writablePaths?: string[];
 
   /**
    * `app.kubernetes.io/name` of everything the pattern creates.
@@ -72,10 +80,29 @@ export function hardenContainers(
     const name = c.name ?? (i === 0 ? 'main' : `container-${i}`);
     if (seen.has(name)) invalid(scope, `containers[${i}].name`, name, 'must be unique within the pod');
     seen.add(name);
-    return hardenedContainerProps(scope, `containers[${i}]`, { ...c, name }, {
+    const hardened = hardenedContainerProps(scope, `containers[${i}]`, { ...c, name }, {
       preset: props.resources ?? defaultPreset,
       security: props.security,
     });
+    return { ...hardened, volumeMounts: [...(hardened.volumeMounts ?? []), ...writableMounts(scope, name, hardened, props.writablePaths ?? [])] };
+  });
+}
+
+/** An emptyDir per writable path of one container; fails on relative, repeated or taken paths. */
+function writableMounts(scope: Construct, container: string, props: kplus.ContainerProps, paths: string[]): kplus.VolumeMount[] {
+  const taken = new Set((props.volumeMounts ?? []).map(m => m.path));
+  const seen = new Set<string>();
+  return paths.map((path, i) => {
+    if (!/^\/[^\0]*$/.test(path) || path.split('/').includes('..') || path === '/') {
+      invalid(scope, `writablePaths[${i}]`, path, 'must be an absolute path below /, without ".."');
+    }
+    if (seen.has(path)) invalid(scope, `writablePaths[${i}]`, path, 'must not repeat a path');
+    if (taken.has(path)) invalid(scope, `writablePaths[${i}]`, path, `must differ from the mount paths container ${container} already has`);
+    seen.add(path);
+    const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
+    const volumeName = `${container}-${slug}`.slice(0, 63).replace(/-+$/, '');
+    const volume = kplus.Volume.fromEmptyDir(scope, `writable-${container}-${i}`, volumeName, { sizeLimit: Size.mebibytes(64) });
+    return { path, volume };
   });
 }
 

@@ -213,9 +213,18 @@ export function checkManifests(manifests: any[], options: CheckOptions = {}): Fi
   };
   const ns = (m: any): string | undefined => m.metadata?.namespace;
 
+  // A StatefulSet's pods also carry the labels its controller adds per ordinal, which a
+  // Service for one member selects (e.g. statefulset.kubernetes.io/pod-name: db-0).
   const pods = objects
-    .map(({ m }) => ({ labels: podLabels(m), namespace: ns(m) }))
-    .filter((p): p is { labels: Record<string, string>; namespace: string | undefined } => p.labels !== undefined);
+    .flatMap(({ m }) => {
+      const labels = podLabels(m);
+      if (labels === undefined) return [];
+      if (m.kind !== 'StatefulSet') return [{ labels, namespace: ns(m) }];
+      return Array.from({ length: Math.max(1, m.spec?.replicas ?? 1) }, (_, i) => ({
+        labels: { ...labels, 'statefulset.kubernetes.io/pod-name': `${m.metadata?.name}-${i}`, 'apps.kubernetes.io/pod-index': String(i) },
+        namespace: ns(m),
+      }));
+    });
   const existing = (kind: string, name: string | undefined, namespace: string | undefined) =>
     objects.find(({ m }) => m.kind === kind && m.metadata?.name === name && sameNamespace(ns(m), namespace))?.m;
 

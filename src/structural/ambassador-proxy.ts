@@ -49,10 +49,11 @@ export interface TwemproxyRedisOptions {
   readonly listenPort?: number;
 
   /**
-   * twemproxy image.
-   * @default 'ghcr.io/twitter/twemproxy:0.5.0'
+   * The twemproxy image. twemproxy publishes no official image: build one from your
+   * distribution's package (Debian and Ubuntu: `nutcracker`) with `nutcracker` on the PATH,
+   * as this project's end-to-end tests do (`test/e2e/images/`).
    */
-  readonly image?: string;
+  readonly image: string;
 }
 
 /**
@@ -134,7 +135,7 @@ export class AmbassadorProxy {
     ].join('\n');
     return new AmbassadorProxy({
       kind: 'twemproxy',
-      image: options.image ?? 'ghcr.io/twitter/twemproxy:0.5.0',
+      image: options.image,
       listenPort,
       configFileName: 'nutcracker.yml',
       config,

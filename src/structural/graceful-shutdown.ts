@@ -23,10 +23,20 @@ export interface GracefulShutdownProps {
   /**
    * The preStop command of the application containers. The default sleep lets endpoint
    * controllers and load balancers stop sending traffic before the process gets SIGTERM.
-   * The image must contain the program.
+   * The image must contain the program: for images without a `sleep` (distroless, static
+   * binaries) use `sleepAction` instead.
    * @default ['sleep', '5']
    */
   readonly preStopCommand?: string[];
+
+  /**
+   * Pause with the kubelet's built-in sleep action (`lifecycle.preStop.sleep`) instead of
+   * running `sleep` inside the container, so images without a shell or `sleep` program can
+   * drain too. Needs Kubernetes 1.30 or later (beta and on by default in 1.30, GA in 1.34); the
+   * 1.28 API does not have the field.
+   * @default false - run `['sleep', '<preStopSleepSeconds>']` in the container
+   */
+  readonly sleepAction?: boolean;
 
   /**
    * Seconds the default preStop command sleeps; ignored when `preStopCommand` is given.
@@ -60,9 +70,18 @@ export class GracefulShutdown extends Construct {
     if (props.preStopCommand === undefined && sleep >= this.terminationGracePeriodSeconds) {
       invalid(this, 'preStopSleepSeconds', sleep, `must be shorter than terminationGracePeriod (${this.terminationGracePeriodSeconds}s), or the process is killed before it can stop`);
     }
+    if (props.sleepAction && props.preStopCommand !== undefined) {
+      invalid(this, 'sleepAction', true, 'must not be combined with preStopCommand: give one way to drain');
+    }
+    if (props.sleepAction && sleep < 1) {
+      invalid(this, 'preStopSleepSeconds', sleep, 'must be at least 1 with sleepAction (the kubelet rejects a sleep of 0)');
+    }
     const command = props.preStopCommand ?? ['sleep', String(sleep)];
     PodSpecFields.setTerminationGracePeriod(props.workload, Duration.seconds(this.terminationGracePeriodSeconds));
     const names = props.containers ?? props.workload.containers.filter(c => !isHelperContainer(c)).map(c => c.name);
-    for (const name of names) PodSpecFields.setPreStop(props.workload, name, command);
+    for (const name of names) {
+      if (props.sleepAction) PodSpecFields.setPreStopSleep(props.workload, name, sleep);
+      else PodSpecFields.setPreStop(props.workload, name, command);
+    }
   }
 }

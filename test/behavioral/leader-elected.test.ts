@@ -63,10 +63,12 @@ describe('LeaderElected', () => {
   });
 
   test('elector sidecar for applications that do not elect themselves', () => {
-    const { le, manifests } = setup({ electorSidecar: { image: 'registry.example.com/leader-elector:0.6.0' } });
+    const args = ['--lease=$(LEASE_NAME)', '--namespace=$(LEASE_NAMESPACE)', '--id=$(POD_NAME)', '--http=127.0.0.1:4040'];
+    const { manifests } = setup({ electorSidecar: { image: 'registry.example.com/leader-elector:0.6.0', args } });
     const spec = podSpec(only(manifests, 'Deployment'));
     const elector = container(spec, 'leader-elector');
-    expect(elector.args).toEqual([`--election=${le.leaseName}`, '--election-namespace=$(POD_NAMESPACE)', '--id=$(POD_NAME)', '--http=127.0.0.1:4040']);
+    expect(elector.args).toEqual(args);
+    expect(elector.env.map((e: any) => e.name)).toEqual(expect.arrayContaining(['LEASE_NAME', 'LEASE_NAMESPACE', 'POD_NAME', 'POD_NAMESPACE']));
     expect(container(spec, 'scheduler').env).toContainEqual({ name: 'LEADER_ELECTOR_URL', value: 'http://localhost:4040' });
   });
 

@@ -47,3 +47,35 @@ describe('Singleton', () => {
       .toThrow('test/c: invalid eviction "never": must be one of allow, block');
   });
 });
+
+describe('writablePaths (every workload pattern)', () => {
+  test('each container gets an emptyDir of its own at each path, the root stays read-only', () => {
+    const chart = Testing.chart();
+    new Singleton(chart, 'master', {
+      containers: [...containers, { name: 'helper', image: 'shop/helper:1.0.0' }],
+      guarantee: SingletonGuarantee.AVAILABILITY,
+      writablePaths: ['/tmp', '/var/cache/nginx'],
+    });
+    const manifests = synth(chart);
+    const spec = only(manifests, 'Deployment').spec.template.spec;
+    for (const c of spec.containers) {
+      expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+      expect(c.volumeMounts).toEqual([
+        { mountPath: '/tmp', name: `${c.name}-tmp` },
+        { mountPath: '/var/cache/nginx', name: `${c.name}-var-cache-nginx` },
+      ]);
+    }
+    expect(spec.volumes.map((v: any) => v.name).sort()).toEqual(['cron-master-tmp', 'cron-master-var-cache-nginx', 'helper-tmp', 'helper-var-cache-nginx']);
+    expect(spec.volumes[0].emptyDir).toEqual({ sizeLimit: '64Mi' });
+    expect(restrictedViolations(manifests)).toEqual([]);
+    expect(wiringProblems(manifests)).toEqual([]);
+  });
+
+  test('validation messages', () => {
+    const chart = Testing.chart();
+    const make = (id: string, writablePaths: string[]) => new Singleton(chart, id, { containers, guarantee: SingletonGuarantee.AVAILABILITY, writablePaths });
+    expect(() => make('a', ['tmp'])).toThrow('test/a: invalid writablePaths[0] "tmp": must be an absolute path below /, without ".."');
+    expect(() => make('b', ['/tmp/../etc'])).toThrow('test/b: invalid writablePaths[0] "/tmp/../etc": must be an absolute path below /, without ".."');
+    expect(() => make('c', ['/tmp', '/tmp'])).toThrow('test/c: invalid writablePaths[1] "/tmp": must not repeat a path');
+  });
+});

@@ -51,6 +51,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CapacityGate, estimateCpuMillis, podProblem, podReport, restartsOf, watchStable } from './real-pods.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIELD_MANAGER = 'cdk8s-patterns-e2e';
@@ -66,7 +67,8 @@ function usage(msg) {
 function parseArgs(argv) {
   const o = {
     dir: null, rbac: undefined, crds: path.join(REPO, 'test/e2e/crds'),
-    timeout: Number(process.env.CDK8S_E2E_TIMEOUT || 120), only: null, keep: false, expectFail: false,
+    timeout: Number(process.env.CDK8S_E2E_TIMEOUT || 240), only: null, keep: false, expectFail: false,
+    stable: Number(process.env.CDK8S_E2E_STABLE_SECONDS ?? 60),
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -76,6 +78,7 @@ function parseArgs(argv) {
     else if (a === '--crds') o.crds = path.resolve(val());
     else if (a === '--timeout') o.timeout = Number(val());
     else if (a === '--only') o.only = val();
+    else if (a === '--stable') o.stable = Number(val());
     else if (a === '--keep') o.keep = true;
     else if (a === '--expect-fail') o.expectFail = true;
     else if (a === '-h' || a === '--help') usage();
@@ -156,6 +159,7 @@ function keyOf(obj) {
   return `${obj.kind.toLowerCase()}${group ? `.${group}` : ''}/${obj.metadata.name}`;
 }
 const cond = (obj, type) => (obj.status?.conditions || []).find((c) => c.type === type);
+const cpuOf = (q) => (String(q).endsWith('m') ? Number(String(q).slice(0, -1)) : Number(q) * 1000);
 const labelsMatch = (selector, labels = {}) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 // ------------------------------------------------------------------ steps
@@ -310,7 +314,8 @@ function diagnostics(ns, items) {
   const pods = items.filter((o) => o.kind === 'Pod' && !(o.status?.conditions || []).some((c) => c.type === 'Ready' && c.status === 'True'));
   for (const p of pods.slice(0, 6)) {
     const conds = (p.status?.conditions || []).filter((c) => c.status !== 'True').map((c) => `${c.type}=${c.status}${c.reason ? ` ${c.reason}` : ''}${c.message ? `: ${c.message}` : ''}`);
-    out.push(`pod ${p.metadata.name}: ${p.status?.phase || 'Unknown'}${conds.length ? ` (${conds.join('; ')})` : ''}`);
+    const why = podProblem(p);
+    out.push(`pod ${p.metadata.name}: ${p.status?.phase || 'Unknown'}${why ? `: ${why}` : ''}${restartsOf(p) ? `, ${restartsOf(p)} restart(s)` : ''}${conds.length ? ` (${conds.join('; ')})` : ''}`);
   }
   if (pods.length > 6) out.push(`... and ${pods.length - 6} more not-ready pods`);
   try {
@@ -334,6 +339,10 @@ async function waitReady(ns, applied, timeoutS) {
     // "settle": give controllers a few seconds after workloads are ready before
     // declaring a Service's selector hopeless.
     const { pending, fatal } = evaluate(items, applied, elapsed, firstSettled !== null && Date.now() - firstSettled > 5000);
+    // On a real node a pod that restarted or failed will not come good by waiting: a crash is a failure.
+    for (const p of items.filter((o) => o.kind === 'Pod' && !o.metadata.deletionTimestamp)) {
+      if (restartsOf(p) > 0 || p.status?.phase === 'Failed') fatal.push(`pod ${p.metadata.name} ${p.status?.phase === 'Failed' ? 'failed' : `restarted ${restartsOf(p)} time(s)`}: ${podProblem(p) || 'see its previous logs'}`);
+    }
     if (fatal.length) return { ok: false, secs: elapsed, reasons: fatal, diag: diagnostics(ns, items) };
     if (!pending.length) return { ok: true, secs: elapsed };
     if (firstSettled === null && pending.every((m) => m.startsWith('Service/'))) firstSettled = Date.now();
@@ -404,12 +413,16 @@ function rbacChecks(ns, names, expectations) {
 }
 
 // ------------------------------------------------------------------ one example
-async function runExample(file, opts, expectations) {
+async function runExample(file, opts, expectations, gate) {
   const stem = path.basename(file).replace(/\.k8s\.ya?ml$|\.ya?ml$/, '');
   const ns = namespaceFor(stem);
-  const res = { stem, file: displayPath(file), ns, objects: 0, readySecs: null, rbac: null, checks: {}, failures: [] };
+  const res = { stem, file: displayPath(file), ns, objects: 0, readySecs: null, rbac: null, checks: {}, failures: [], pods: null };
   const fail = (check, msg) => { res.checks[check] = 'fail'; res.failures.push({ check, msg }); };
-  console.log(`\n=== ${res.file} -> namespace ${ns}`);
+  const say = (m) => console.log(`[${stem}] ${m}`);
+  const text = fs.readFileSync(file, 'utf8');
+  const cpu = estimateCpuMillis(text);
+  await gate.acquire(cpu);
+  say(`${res.file} -> namespace ${ns} (pods request ${cpu}m CPU; ${gate.used}m of ${gate.capacity}m admitted)`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-e2e-'));
   let names = [];
   // Cleanup deletes what the chart created except CRDs (they may be shared with
@@ -417,7 +430,7 @@ async function runExample(file, opts, expectations) {
   let cleanupFile = file;
   try {
     await ensureNamespace(ns);
-    const docs = splitDocs(fs.readFileSync(file, 'utf8'));
+    const docs = splitDocs(text);
     const crdDocs = docs.filter(isCrdDoc);
     const rest = docs.filter((d) => !isCrdDoc(d));
     if (crdDocs.length) cleanupFile = null;
@@ -451,34 +464,45 @@ async function runExample(file, opts, expectations) {
       return res;
     }
     res.checks.apply = 'pass';
-    console.log(`  applied ${names.length} object(s)`);
-    // readiness
+    say(`applied ${names.length} object(s)`);
+    // readiness, then every pod stays Ready (or Succeeded) with zero restarts for the window
     const w = await waitReady(ns, new Set(names), opts.timeout);
     res.readySecs = w.secs;
-    if (w.ok) { res.checks.readiness = 'pass'; console.log(`  ready in ${w.secs}s`); }
-    else {
+    if (w.ok) {
+      say(`ready in ${w.secs}s; watching the pods for ${opts.stable}s`);
+      const st = await watchStable(kubectlJson, ns, opts.stable);
+      if (st.ok) res.checks.readiness = 'pass';
+      else fail('readiness', `${res.file}: not stable within ${opts.stable}s of Ready:\n    ${st.problems.join('\n    ')}`);
+    } else {
       const detail = w.diag.length ? `\n    ${w.diag.join('\n    ')}` : '';
       fail('readiness', `${res.file}: ${w.reasons.join('\n    ')}${detail}`);
     }
+    try { res.pods = podReport(kubectlJson, ns); } catch (e) { res.pods = { total: 0, ok: 0, restarts: 0, problems: [`cannot list pods: ${e.message}`] }; }
     // rbac
     const r = rbacChecks(ns, names, expectations);
     if (r.applicable) {
       res.rbac = r;
       if (r.failures.length) fail('rbac', `${res.file}: ${r.failures.join('\n    ')}`);
       else res.checks.rbac = 'pass';
-      console.log(`  RBAC probes ${r.passed}/${r.total} passed`);
+      say(`RBAC probes ${r.passed}/${r.total} passed`);
     }
   } catch (err) {
     const check = res.checks.apply ? (res.checks.readiness ? 'rbac' : 'readiness') : 'apply';
     fail(check, `${res.file}: ${err.message}`);
     for (const c of ['apply', 'readiness']) if (!res.checks[c]) res.checks[c] = 'skipped';
   } finally {
-    for (const f of res.failures) console.log(`  FAIL [${f.check}] ${f.msg}`);
+    for (const f of res.failures) say(`FAIL [${f.check}] ${f.msg}`);
     if (!opts.keep) {
       if (cleanupFile) kubectl(['delete', '-n', ns, '-f', cleanupFile, '--ignore-not-found', '--wait=false']);
       kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']);
+      // The checks are done: do not wait out grace periods (a shell loop as PID 1 ignores
+      // SIGTERM for 30 s) before the next example gets the CPU.
+      kubectl(['delete', 'pods', '--all', '-n', ns, '--grace-period=0', '--force', '--ignore-not-found', '--wait=false']);
+      const t0 = Date.now();
+      while (kubectl(['get', 'namespace', ns]).status === 0 && Date.now() - t0 < 90000) await sleep(2000);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
+    gate.release(cpu);
   }
   return res;
 }
@@ -541,11 +565,15 @@ async function main() {
     for (const f of files) if (!expected[path.basename(f).replace(/\.k8s\.ya?ml$/, '')]) globalFailures.push(`${path.basename(f)} has no entry in ${ef}`);
   }
 
-  const results = [];
-  for (const f of files) {
+  // Examples run side by side as far as the real node's CPU allows (requests, as the scheduler counts).
+  const node = kubectlJson(['get', 'nodes']).items.find((n) => (n.status?.conditions || []).some((c) => c.type === 'Ready' && c.status === 'True'));
+  if (!node) usage('the cluster has no Ready node');
+  const gate = new CapacityGate(Math.floor(cpuOf(node.status.allocatable.cpu) * 0.95));
+  console.log(`node ${node.metadata.name}: ${node.status.allocatable.cpu} CPU allocatable; ${node.status.nodeInfo.kubeletVersion}, ${node.status.nodeInfo.containerRuntimeVersion}`);
+  const results = await Promise.all(files.map((f) => {
     const stem = path.basename(f).replace(/\.k8s\.ya?ml$/, '');
-    results.push(await runExample(f, opts, Array.isArray(rbac[stem]) ? rbac[stem] : []));
-  }
+    return runExample(f, opts, Array.isArray(rbac[stem]) ? rbac[stem] : [], gate);
+  }));
 
   console.log('');
   let passed = 0;
@@ -558,6 +586,18 @@ async function main() {
         r.rbac ? `${r.rbac.passed}/${r.rbac.total}` : '-', r.failures.length ? `FAIL (${[...new Set(r.failures.map((x) => x.check))].join(', ')})` : 'PASS'];
     });
     printTable(rows, ['example', 'objects applied', 'ready in', 'RBAC probes', 'result']);
+    // The real-pods table: every pod of every example, as the kubelet ran it.
+    console.log('');
+    let podsTotal = 0;
+    let podsOk = 0;
+    const podRows = results.map((r) => {
+      const p = r.pods || { total: 0, ok: 0, restarts: 0, problems: [r.checks.apply === 'pass' ? 'no pod report' : 'not applied'] };
+      podsTotal += p.total;
+      podsOk += p.ok;
+      return [r.stem, p.total, p.ok, p.restarts, p.problems.length ? p.problems.join('; ').slice(0, 300) : '-'];
+    });
+    printTable(podRows, ['example', 'pods', 'Ready + running (or Succeeded)', 'restarts', 'pods that did not run, and why']);
+    console.log(`real pods: ${podsOk} of ${podsTotal} example pods Ready with running containers (0 not run: reasons in the table)`);
     const all = [...globalFailures, ...results.flatMap((r) => r.failures.map((x) => x.msg))];
     if (all.length) {
       console.log('\nFailures:');

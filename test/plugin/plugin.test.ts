@@ -91,3 +91,17 @@ describe('every example of this repository passes', () => {
     expect(readdirSync(outdir).length).toBeGreaterThanOrEqual(exampleNames().length);
   });
 });
+
+test('a Service for one StatefulSet member selects it by the pod-name label its controller adds', async () => {
+  const sts = {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'db' },
+    spec: { replicas: 2, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [] } } },
+  };
+  const member = (name: string, pod: string) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { 'statefulset.kubernetes.io/pod-name': pod }, ports: [{ port: 1 }] } });
+  const { json } = await run([writeManifests([sts, member('db-1', 'db-1'), member('db-2', 'db-2')])], { disabledRules: ['restricted-pod-security', 'container-requests'] });
+  expect(json.violations.flatMap(v => v.violatingConstructs.flatMap(c => c.locations))).toEqual([
+    'Service/db-2: spec.selector {"statefulset.kubernetes.io/pod-name":"db-2"} selects no pod template in the synthesized manifests',
+  ]);
+});

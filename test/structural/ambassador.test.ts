@@ -14,7 +14,7 @@ describe('Ambassador', () => {
     const { chart, app } = setup();
     const amb = new Ambassador(chart, 'redis', {
       workload: app,
-      proxy: AmbassadorProxy.twemproxyRedis({ servers: ['redis-0.redis:6379', 'redis-1.redis:6379'] }),
+      proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: ['redis-0.redis:6379', 'redis-1.redis:6379'] }),
       envVar: 'REDIS_URL',
       urlScheme: 'redis',
     });
@@ -22,7 +22,7 @@ describe('Ambassador', () => {
     const spec = podSpec(only(manifests, 'Deployment'));
     expect(container(spec, 'app').env).toEqual([{ name: 'REDIS_URL', value: 'redis://localhost:6379' }]);
     const proxy = container(spec, 'ambassador');
-    expect(proxy.image).toBe('ghcr.io/twitter/twemproxy:0.5.0');
+    expect(proxy.image).toBe('ghcr.io/cdk8s-patterns/twemproxy:0.5.0');
     expect(proxy.args).toEqual(['--conf-file', '/etc/ambassador/nutcracker.yml']);
     expect(proxy.volumeMounts).toEqual([{ name: 'ambassador-config', mountPath: '/etc/ambassador', readOnly: true }]);
     const cm = only(manifests, 'ConfigMap');
@@ -52,7 +52,7 @@ describe('Ambassador', () => {
   test('a change of proxy configuration changes the pod template, rolling the pods', () => {
     const hashFor = (servers: string[]) => {
       const { chart, app } = setup();
-      new Ambassador(chart, 'r', { workload: app, proxy: AmbassadorProxy.twemproxyRedis({ servers }) });
+      new Ambassador(chart, 'r', { workload: app, proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers }) });
       return only(synth(chart), 'Deployment').spec.template.metadata.annotations['config-hash.cdk8s-patterns.io/ambassador'];
     };
     expect(hashFor(['a:1'])).toMatch(/^[0-9a-f]{16}$/);
@@ -62,22 +62,22 @@ describe('Ambassador', () => {
 
   test('native sidecar mode starts the proxy before the app', () => {
     const { chart, app } = setup();
-    new Ambassador(chart, 'r', { workload: app, nativeSidecar: true, proxy: AmbassadorProxy.twemproxyRedis({ servers: ['r:6379'] }) });
+    new Ambassador(chart, 'r', { workload: app, nativeSidecar: true, proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: ['r:6379'] }) });
     const spec = podSpec(only(synth(chart), 'Deployment'));
     expect(spec.initContainers[0]).toMatchObject({ name: 'ambassador', restartPolicy: 'Always' });
   });
 
   test('validation messages', () => {
     const { chart, app } = setup();
-    expect(() => AmbassadorProxy.twemproxyRedis({ servers: [] }))
+    expect(() => AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: [] }))
       .toThrow('AmbassadorProxy.twemproxyRedis: invalid servers []: must list at least one host:port');
-    expect(() => AmbassadorProxy.twemproxyRedis({ servers: ['redis'] }))
+    expect(() => AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: ['redis'] }))
       .toThrow('AmbassadorProxy.twemproxyRedis: invalid servers "redis": each server must be host:port with a DNS name or IPv4 address');
     expect(() => AmbassadorProxy.envoyTcp({ upstreamHost: 'Bad Host', upstreamPort: 80, listenPort: 8080 }))
       .toThrow('AmbassadorProxy.envoyTcp: invalid upstreamHost "Bad Host": must be a DNS name or IPv4 address');
     expect(() => AmbassadorProxy.envoyTcp({ upstreamHost: 'x', upstreamPort: 80, listenPort: 0 }))
       .toThrow('AmbassadorProxy.envoyTcp: invalid listenPort 0: must be an integer port number from 1 to 65535');
-    expect(() => new Ambassador(chart, 'bad', { workload: app, proxy: AmbassadorProxy.twemproxyRedis({ servers: ['r:1'] }), envVar: '1URL' }))
+    expect(() => new Ambassador(chart, 'bad', { workload: app, proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: ['r:1'] }), envVar: '1URL' }))
       .toThrow('test/bad: invalid envVar "1URL": must be an environment variable name');
   });
 });

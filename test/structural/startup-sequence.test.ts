@@ -1,6 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { GracefulShutdown, HealthProbe, Sidecar, StartupSequence } from '../../src';
+import { validateManifests } from '../schema';
 import { container, only, podSpec, synth } from '../util';
 
 function setup() {
@@ -42,6 +43,25 @@ describe('GracefulShutdown', () => {
     const spec = podSpec(only(synth(chart), 'Deployment'));
     expect(spec.terminationGracePeriodSeconds).toBe(40);
     expect(container(spec, 'app').lifecycle).toEqual({ preStop: { exec: { command: ['sleep', '10'] } } });
+  });
+
+  test('sleepAction pauses with the kubelet, no sleep program needed in the image', () => {
+    const { chart, app } = setup();
+    new GracefulShutdown(chart, 'shutdown', { workload: app, terminationGracePeriod: Duration.seconds(20), preStopSleepSeconds: 8, sleepAction: true });
+    // A Kubernetes 1.30 field: the 1.28 schema the other tests use does not know it.
+    const manifests = Testing.synth(chart);
+    expect(() => validateManifests(manifests)).toThrow('/lifecycle/preStop must NOT have additional properties (unknown field "sleep")');
+    const spec = podSpec(only(manifests, 'Deployment'));
+    expect(spec.terminationGracePeriodSeconds).toBe(20);
+    expect(container(spec, 'app').lifecycle).toEqual({ preStop: { sleep: { seconds: 8 } } });
+  });
+
+  test('sleepAction validation messages', () => {
+    const { chart, app } = setup();
+    expect(() => new GracefulShutdown(chart, 'a', { workload: app, sleepAction: true, preStopCommand: ['drain'] }))
+      .toThrow('test/a: invalid sleepAction true: must not be combined with preStopCommand: give one way to drain');
+    expect(() => new GracefulShutdown(chart, 'b', { workload: app, sleepAction: true, preStopSleepSeconds: 0 }))
+      .toThrow('test/b: invalid preStopSleepSeconds 0: must be at least 1 with sleepAction (the kubelet rejects a sleep of 0)');
   });
 
   test('the sleep must fit in the grace period', () => {

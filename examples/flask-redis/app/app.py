@@ -17,3 +17,9 @@ def index():
 @app.route("/healthz")
 def healthz():
     return "ok\n"
+
+
+@app.route("/visits")
+def visits():
+    """The count alone, for the Ingress path www.example.com/visits."""
+    return f"{int(cache.get('visits') or 0)}\n"

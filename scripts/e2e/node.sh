@@ -1,0 +1,387 @@
+# shellcheck shell=bash
+# The real node of the e2e cluster: containerd + runc (Debian packages), the kubelet and
+# kube-proxy (built with the control plane), a CNI bridge network, CoreDNS and local
+# PersistentVolumes. Sourced by scripts/e2e/cluster.sh, which provides RUN_DIR, LOGS, PIDS,
+# PKI, BIN, launch, is_running, wait_for, kubectl_, free_ports, write_kubeconfig, log, die.
+#
+# Every address lives on this machine only: the node address NODE_IP sits on an empty bridge
+# of its own (a /32), pods get 10.244.0.0/24 on a second bridge, Services 10.96.0.0/16
+# through kube-proxy's iptables rules. What the node creates outside RUN_DIR (the two bridges,
+# iptables chains, network namespaces, cgroups, two sysctls) is recorded and removed by
+# node_stop. Facts behind each setting: ../shared/notes/real-pods.md and docs/e2e.md.
+
+NODE_NAME="e2e-node-0"
+NODE_IP="10.250.0.1"
+NODE_BRIDGE="k8se2e-node"
+POD_BRIDGE="k8se2e-cni0"
+POD_CIDR="10.244.0.0/24"
+POD_GATEWAY="10.244.0.1"
+CLUSTER_CIDR="10.244.0.0/16"
+SERVICE_CIDR="10.96.0.0/16"
+NODE_ZONE="e2e-zone-a"
+# Pre-created local volumes (the StorageClass has no provisioner; claims bind when a pod
+# is scheduled, as with the local static provisioner).
+NODE_PVS="${CDK8S_E2E_PVS:-24}"
+PAUSE_IMAGE="registry.k8s.io/pause:3.10"
+
+CTR_SOCK() { echo "$RUN_DIR/containerd/containerd.sock"; }
+ctr_() { ctr --address "$(CTR_SOCK)" -n k8s.io "$@"; }
+
+# node_prereqs: the Debian packages of the runtime (installed when missing; CI machines may be fresh).
+node_prereqs() {
+  local missing=() p
+  for p in containerd:containerd runc:runc ctr:containerd iptables:iptables conntrack:conntrack; do
+    command -v "${p%%:*}" >/dev/null || missing+=("${p#*:}")
+  done
+  [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    log "installing ${missing[*]} (Debian packages)"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+      >"$LOGS/apt.log" 2>&1 || die "apt-get install ${missing[*]} failed:\n$(tail -20 "$LOGS/apt.log")"
+  fi
+  [[ -x "$NODE_BIN/coredns" ]] || die "missing $NODE_BIN/coredns; run: bash scripts/e2e/build-control-plane.sh"
+}
+
+# node_net_up: the node address (needed before the API server binds to it) and forwarding.
+node_net_up() {
+  mkdir -p "$RUN_DIR/node"
+  ip link add "$NODE_BRIDGE" type bridge 2>/dev/null || die "cannot create bridge $NODE_BRIDGE (exists already? run: bash scripts/e2e/cluster.sh stop)"
+  echo "$NODE_BRIDGE" >>"$RUN_DIR/node/links"
+  ip addr add "$NODE_IP/32" dev "$NODE_BRIDGE"
+  ip link set "$NODE_BRIDGE" up
+  # Remember the sysctls to restore them on stop.
+  local k
+  for k in net.ipv4.ip_forward net.bridge.bridge-nf-call-iptables; do
+    echo "$k=$(sysctl -n "$k")" >>"$RUN_DIR/node/sysctls"
+    sysctl -qw "$k=1"
+  done
+  ls /var/run/netns 2>/dev/null | sort >"$RUN_DIR/node/netns-before" || true
+}
+
+node_pki() {
+  local o="$PKI"
+  {
+    printf 'subjectAltName=IP:%s,DNS:%s\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n' "$NODE_IP" "$NODE_NAME" >"$o/kubelet.ext"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$NODE_NAME" -keyout "$o/kubelet-serving.key" -out "$o/kubelet-serving.csr"
+    openssl x509 -req -in "$o/kubelet-serving.csr" -CA "$o/ca.crt" -CAkey "$o/ca.key" -CAcreateserial -days 2 -extfile "$o/kubelet.ext" -out "$o/kubelet-serving.crt"
+    local spec name subj
+    for spec in "kubelet:/O=system:nodes/CN=system:node:$NODE_NAME" "kube-proxy:/CN=system:kube-proxy" \
+      "apiserver-kubelet-client:/O=system:masters/CN=kube-apiserver-kubelet-client" "coredns:/CN=system:coredns-e2e"; do
+      name="${spec%%:*}"
+      subj="${spec#*:}"
+      openssl req -newkey rsa:2048 -nodes -subj "$subj" -keyout "$o/$name.key" -out "$o/$name.csr"
+      openssl x509 -req -in "$o/$name.csr" -CA "$o/ca.crt" -CAkey "$o/ca.key" -CAcreateserial -days 2 -extfile "$o/client.ext" -out "$o/$name.crt"
+    done
+  } >>"$LOGS/openssl.log" 2>&1 || die "openssl (node certificates) failed:\n$(tail -20 "$LOGS/openssl.log")"
+  chmod 600 "$o"/*.key
+}
+
+node_containerd() {
+  local d="$RUN_DIR/containerd"
+  mkdir -p "$d/root" "$d/state" "$d/cni-conf" "$d/opt" "$RUN_DIR/cni-ipam"
+  # The defaults of this containerd, changed where the notes say: oom_score_adj (root here
+  # lacks CAP_SYS_RESOURCE), Debian's CNI path, our own pause image, and every path in RUN_DIR.
+  containerd config default | sed \
+    -e "s#^root = .*#root = \"$d/root\"#" \
+    -e "s#^state = .*#state = \"$d/state\"#" \
+    -e "/^\[grpc\]/,/^\[/ s#^  address = .*#  address = \"$(CTR_SOCK)\"#" \
+    -e "/^\[ttrpc\]/,/^\[/ s#^  address = .*#  address = \"$d/ttrpc.sock\"#" \
+    -e "s#restrict_oom_score_adj = false#restrict_oom_score_adj = true#" \
+    -e "s#sandbox_image = .*#sandbox_image = \"$PAUSE_IMAGE\"#" \
+    -e "s#bin_dir = \"/opt/cni/bin\"#bin_dir = \"/usr/lib/cni\"#" \
+    -e "s#conf_dir = \"/etc/cni/net.d\"#conf_dir = \"$d/cni-conf\"#" \
+    -e "s#path = \"/opt/containerd\"#path = \"$d/opt\"#" \
+    -e "s#config_path = \"\"#config_path = \"$d/certs.d\"#" \
+    >"$d/config.toml"
+  grep -q "config_path = \"$d/certs.d\"" "$d/config.toml" || die "could not set the registry config_path in the containerd config"
+  grep -q "restrict_oom_score_adj = true" "$d/config.toml" || die "could not set restrict_oom_score_adj in the containerd config"
+  cat >"$d/cni-conf/10-k8se2e.conflist" <<EOF
+{
+  "cniVersion": "1.0.0",
+  "name": "k8se2e",
+  "plugins": [
+    {
+      "type": "bridge", "bridge": "$POD_BRIDGE", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+      "ipam": {
+        "type": "host-local", "dataDir": "$RUN_DIR/cni-ipam",
+        "ranges": [[{ "subnet": "$POD_CIDR", "gateway": "$POD_GATEWAY" }]],
+        "routes": [{ "dst": "0.0.0.0/0" }]
+      }
+    },
+    { "type": "portmap", "capabilities": { "portMappings": true } }
+  ]
+}
+EOF
+  echo "$POD_BRIDGE" >>"$RUN_DIR/node/links"
+  launch containerd containerd --config "$d/config.toml" --log-level warn
+  wait_for "containerd" 30 containerd ctr_ version
+}
+
+# node_registry: a registry on loopback (crane's) holding every image the examples use
+# (test/e2e/images/build.sh), which containerd uses as the mirror of each image's registry.
+# So the manifests run as written: `imagePullPolicy: Always` really pulls, and an image that
+# was not built fails as ErrImagePull, as it would on a cluster.
+node_registry() {
+  local index="$IMAGES_DIR/index.tsv" t0=$SECONDS n=0 ref tar port host hosts=()
+  [[ -f "$index" ]] || die "no image index at $index; run: bash test/e2e/images/build.sh"
+  read -r port <<<"$(free_ports 1)"
+  REGISTRY="127.0.0.1:$port"
+  # Blobs persist between runs (content-addressed), manifests are pushed anew each run.
+  mkdir -p "$CACHE/registry-blobs"
+  launch registry "$BIN/crane" registry serve --address "$REGISTRY" --disk "$CACHE/registry-blobs"
+  wait_for "image registry" 30 registry http_ok "http://$REGISTRY/v2/"
+  while IFS=$'\t' read -r ref tar; do
+    [[ -n "$ref" && "$ref" != \#* ]] || continue
+    "$BIN/crane" push --insecure "$tar" "$REGISTRY/$ref" >>"$LOGS/registry-push.log" 2>&1 ||
+      die "pushing $ref ($tar) to the loopback registry failed:\n$(tail -5 "$LOGS/registry-push.log")"
+    host="${ref%%/*}"
+    [[ " ${hosts[*]} " == *" $host "* ]] || hosts+=("$host")
+    n=$((n + 1))
+  done <"$index"
+  grep -q "^$PAUSE_IMAGE"$'\t' "$index" || die "the sandbox image $PAUSE_IMAGE is not among the built images"
+  # One hosts.toml per upstream registry: the mirror answers under /v2/<host>/...
+  local d="$RUN_DIR/containerd/certs.d"
+  for host in "${hosts[@]}"; do
+    mkdir -p "$d/$host"
+    printf 'server = "https://%s"\n\n[host."http://%s/v2/%s"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n' \
+      "$host" "$REGISTRY" "$host" >"$d/$host/hosts.toml"
+  done
+  log "registry $REGISTRY holds $n images (${hosts[*]}) after $((SECONDS - t0))s"
+}
+
+node_kubelet() {
+  local k="$RUN_DIR/kubelet" kubelet_port healthz_port
+  mkdir -p "$k/root" "$k/pod-logs" "$k/volume-plugins"
+  read -r kubelet_port healthz_port <<<"$(free_ports 2)"
+  : >"$k/resolv.conf"
+  cat >"$k/config.yaml" <<EOF
+apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: $NODE_IP
+port: $kubelet_port
+readOnlyPort: 0
+healthzBindAddress: 127.0.0.1
+healthzPort: $healthz_port
+tlsCertFile: $PKI/kubelet-serving.crt
+tlsPrivateKeyFile: $PKI/kubelet-serving.key
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: $PKI/ca.crt}
+authorization: {mode: Webhook}
+# containerd 1.6 does not answer RuntimeConfig, so the driver is set here; the host is cgroup v1.
+cgroupDriver: cgroupfs
+failCgroupV1: false
+containerRuntimeEndpoint: unix://$(CTR_SOCK)
+clusterDomain: cluster.local
+clusterDNS: [$NODE_IP]
+resolvConf: $k/resolv.conf
+podLogsDir: $k/pod-logs
+volumePluginDir: $k/volume-plugins
+failSwapOn: false
+serializeImagePulls: false
+# A shared CI disk: evict only when it is really full, never collect the imported images.
+evictionHard: {memory.available: 200Mi, nodefs.available: 2%, imagefs.available: 2%, nodefs.inodesFree: 2%}
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+maxPods: 110
+shutdownGracePeriod: 0s
+EOF
+  write_kubeconfig "$k/kubeconfig" "system:node:$NODE_NAME" kubelet "$API_SERVER"
+  launch kubelet "$BIN/kubelet" --config "$k/config.yaml" --kubeconfig "$k/kubeconfig" \
+    --root-dir "$k/root" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" \
+    --node-labels "topology.kubernetes.io/region=e2e-region,topology.kubernetes.io/zone=$NODE_ZONE" --v=1
+  wait_for "node $NODE_NAME Ready" 90 kubelet kubectl_ wait --for=condition=Ready "node/$NODE_NAME" --timeout=2s
+}
+
+node_kube_proxy() {
+  local p="$RUN_DIR/kube-proxy"
+  mkdir -p "$p"
+  write_kubeconfig "$p/kubeconfig" system:kube-proxy kube-proxy "$API_SERVER"
+  cat >"$p/config.yaml" <<EOF
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+mode: iptables
+clientConnection: {kubeconfig: $p/kubeconfig}
+hostnameOverride: $NODE_NAME
+clusterCIDR: $CLUSTER_CIDR
+bindAddress: $NODE_IP
+healthzBindAddress: 127.0.0.1:0
+metricsBindAddress: 127.0.0.1:0
+nodePortAddresses: ["$NODE_IP/32"]
+# Leave the host's conntrack table size alone.
+conntrack: {maxPerCore: 0, min: 0}
+EOF
+  launch kube-proxy "$BIN/kube-proxy" --config "$p/config.yaml" --v=1
+  echo 1 >"$RUN_DIR/node/kube-proxy-started"
+}
+
+node_coredns() {
+  local c="$RUN_DIR/coredns"
+  mkdir -p "$c"
+  write_kubeconfig "$c/kubeconfig" system:coredns-e2e coredns "$API_SERVER"
+  # The same grants as the system:coredns ClusterRole of kubeadm.
+  kubectl_ apply -f - >"$LOGS/coredns-rbac.log" 2>&1 <<EOF || die "CoreDNS RBAC failed:\n$(cat "$LOGS/coredns-rbac.log")"
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: "system:coredns-e2e"}
+rules:
+- apiGroups: [""]
+  resources: [endpoints, services, pods, namespaces]
+  verbs: [list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "system:coredns-e2e"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:coredns-e2e"}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: "system:coredns-e2e"}]
+EOF
+  # Cluster names only: there is no upstream resolver to forward to.
+  cat >"$c/Corefile" <<EOF
+.:53 {
+    bind $NODE_IP
+    errors
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+        kubeconfig $c/kubeconfig e2e
+        pods insecure
+        ttl 5
+    }
+    cache 5
+}
+EOF
+  launch coredns "$NODE_BIN/coredns" -conf "$c/Corefile"
+  wait_for "CoreDNS answering" 30 coredns python3 - "$NODE_IP" <<'EOF'
+import socket, struct, sys
+q = struct.pack('>HHHHHH', 1, 0x0100, 1, 0, 0, 0) + b''.join(bytes([len(p)]) + p.encode() for p in 'kubernetes.default.svc.cluster.local'.split('.')) + b'\0' + struct.pack('>HH', 1, 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1); s.sendto(q, (sys.argv[1], 53))
+r = s.recv(512); sys.exit(0 if (r[3] & 0xf) == 0 and struct.unpack('>H', r[6:8])[0] > 0 else 1)
+EOF
+}
+
+# node_volumes: a default StorageClass without a provisioner and local PVs on this node.
+node_volumes() {
+  local f="$RUN_DIR/node/volumes.yaml" i dir
+  cat >"$f" <<EOF
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: local
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: kubernetes.io/no-provisioner
+volumeBindingMode: WaitForFirstConsumer
+reclaimPolicy: Delete
+EOF
+  for ((i = 0; i < NODE_PVS; i++)); do
+    dir="$RUN_DIR/volumes/pv-$i"
+    mkdir -p "$dir"
+    cat >>"$f" <<EOF
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: local-pv-$i, labels: {e2e.cdk8s-patterns.io/local-volume: "true"}}
+spec:
+  capacity: {storage: 10Gi}
+  accessModes: [ReadWriteOnce]
+  persistentVolumeReclaimPolicy: Retain
+  storageClassName: local
+  volumeMode: Filesystem
+  local: {path: $dir}
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+      - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [$NODE_NAME]}]
+EOF
+  done
+  kubectl_ apply -f "$f" >"$LOGS/volumes.log" 2>&1 || die "creating local volumes failed:\n$(cat "$LOGS/volumes.log")"
+}
+
+node_start() {
+  node_registry
+  node_containerd
+  node_kubelet
+  node_kube_proxy
+  node_coredns
+  node_volumes
+  log "node $NODE_NAME Ready (kubelet $(cat "$BIN/.kubelet.version" 2>/dev/null), $(containerd --version | awk '{print $3}'), $(runc --version | head -1))"
+}
+
+# node_kill_runtime: every container process (children of the shims of our containerd).
+node_kill_runtime() {
+  local sock shims pid
+  sock="$(CTR_SOCK)"
+  shims="$(pgrep -f -- "containerd-shim.*-address $sock" || true)"
+  for pid in $shims; do
+    pkill -KILL -P "$pid" 2>/dev/null || true
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+}
+
+node_stop() {
+  [[ -d "$RUN_DIR/node" ]] || return 0
+  # Best effort: every step runs even when an earlier one found nothing to remove.
+  set +e
+  local c pid i
+  for c in coredns kube-proxy kubelet; do
+    if [[ -f "$PIDS/$c.pid" ]]; then kill -TERM "$(cat "$PIDS/$c.pid")" 2>/dev/null || true; fi
+  done
+  for c in coredns kube-proxy kubelet; do
+    [[ -f "$PIDS/$c.pid" ]] || continue
+    pid="$(cat "$PIDS/$c.pid")"
+    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$PIDS/$c.pid"
+  done
+  node_kill_runtime
+  if [[ -f "$PIDS/containerd.pid" ]]; then
+    pid="$(cat "$PIDS/containerd.pid")"
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$PIDS/containerd.pid"
+  fi
+  node_kill_runtime
+  if [[ -f "$PIDS/registry.pid" ]]; then
+    kill -KILL "$(cat "$PIDS/registry.pid")" 2>/dev/null
+    rm -f "$PIDS/registry.pid"
+  fi
+  # kube-proxy's iptables rules, then any KUBE-* chain the kubelet added.
+  if [[ -f "$RUN_DIR/node/kube-proxy-started" && -x "$BIN/kube-proxy" ]]; then
+    "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
+  fi
+  local table chain
+  for table in filter nat mangle; do
+    for chain in $(iptables -t "$table" -S 2>/dev/null | awk '/^-N KUBE-/ {print $2}'); do
+      iptables -t "$table" -S 2>/dev/null | grep -E -- "-j $chain( |$)" | sed 's/^-A/-D/' | while read -r rule; do
+        # shellcheck disable=SC2086
+        iptables -t "$table" $rule 2>/dev/null || true
+      done
+    done
+    for chain in $(iptables -t "$table" -S 2>/dev/null | awk '/^-N KUBE-/ {print $2}'); do iptables -t "$table" -F "$chain" 2>/dev/null || true; done
+    for chain in $(iptables -t "$table" -S 2>/dev/null | awk '/^-N KUBE-/ {print $2}'); do iptables -t "$table" -X "$chain" 2>/dev/null || true; done
+  done
+  # Mounts under the run dir (secrets, emptyDirs, overlay snapshots), deepest first.
+  awk -v d="$RUN_DIR/" 'index($2, d) == 1 {print $2}' /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  # Network namespaces our pods got.
+  if [[ -f "$RUN_DIR/node/netns-before" ]]; then
+    for ns in $(ls /var/run/netns 2>/dev/null | sort | comm -13 "$RUN_DIR/node/netns-before" -); do
+      [[ "$ns" == cni-* ]] || continue
+      ip netns delete "$ns" 2>/dev/null || { umount -l "/var/run/netns/$ns" 2>/dev/null; rm -f "/var/run/netns/$ns"; }
+    done
+  fi
+  if [[ -f "$RUN_DIR/node/links" ]]; then
+    while read -r l; do ip link delete "$l" 2>/dev/null || true; done <"$RUN_DIR/node/links"
+  fi
+  # The kubelet's cgroups (cgroupfs driver: kubepods under every v1 hierarchy).
+  local h
+  for h in /sys/fs/cgroup/*/kubepods; do
+    if [[ -d "$h" ]]; then find "$h" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
+  done
+  if [[ -f "$RUN_DIR/node/sysctls" ]]; then
+    while IFS='=' read -r k v; do sysctl -qw "$k=$v" 2>/dev/null || true; done <"$RUN_DIR/node/sysctls"
+  fi
+  rm -rf "$RUN_DIR/node"
+  set -e
+}

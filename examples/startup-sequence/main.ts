@@ -41,11 +41,12 @@ export class StartupSequenceChart extends Chart {
       }],
     });
     const dbService = db.exposeViaService({ name: 'postgres', ports: [{ port: 5432, targetPort: 5432, name: 'postgres' }] });
-    // What the API and its migrations connect with (libpq's variables).
+    // What the API and its migrations connect with; the password is the Secret, mounted as a file.
     const dbEnv = {
       DATABASE_URL: kplus.EnvValue.fromValue(`postgres://postgres@${dbService.name}:5432/orders?sslmode=disable`),
-      PGPASSWORD: kplus.EnvValue.fromSecretValue({ secret: credentials, key: 'password' }),
+      DATABASE_PASSWORD_FILE: kplus.EnvValue.fromValue('/run/secrets/postgres/password'),
     };
+    const dbSecret = { path: '/run/secrets/postgres', volume: kplus.Volume.fromSecret(this, 'api-db-secret', credentials, { name: 'db-credentials' }), readOnly: true };
 
     const api = new kplus.Deployment(this, 'api', {
       replicas: 2,
@@ -54,6 +55,7 @@ export class StartupSequenceChart extends Chart {
         image: 'ghcr.io/cdk8s-patterns/orders-api:2.0.1',
         portNumber: 8080,
         envVariables: dbEnv,
+        volumeMounts: [dbSecret],
         securityContext: { user: 10001, group: 10001 },
         resources: ResourcePreset.SMALL.toContainerResources(),
         readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
@@ -82,6 +84,7 @@ export class StartupSequenceChart extends Chart {
       image: 'ghcr.io/cdk8s-patterns/orders-api:2.0.1',
       command: ['/app/migrate', 'up'],
       envVariables: dbEnv,
+      volumeMounts: [dbSecret],
     });
 
     new GracefulShutdown(this, 'shutdown', { workload: api, terminationGracePeriod: Duration.seconds(40), preStopSleepSeconds: 10 });

@@ -113,7 +113,7 @@ count_summary "$LOGDIR/examples.log" "$rc"
 # ---------------------------------------------------------------- 5. negative self-test
 if [[ "${CDK8S_E2E_SKIP_NEGATIVE:-}" != 1 ]]; then
   stage "harness: negative self-test (test/e2e/broken must all fail)"
-  node test/e2e/apply-examples.mjs --dir test/e2e/broken --expect-fail --rbac none --timeout 30 2>&1 | tee "$LOGDIR/negative.log"
+  node test/e2e/apply-examples.mjs --dir test/e2e/broken --expect-fail --rbac none --timeout 60 --stable 10 2>&1 | tee "$LOGDIR/negative.log"
   rc=${PIPESTATUS[0]}
   [[ $rc -eq 0 ]] || failed_stages+=("e2e negative self-test")
   count_summary "$LOGDIR/negative.log" "$rc"

@@ -51,7 +51,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CapacityGate, estimateCpuMillis, podProblem, podReport, restartsOf, watchStable } from './real-pods.mjs';
+import { CapacityGate, estimateCpuMillis, lastTermination, podProblem, podReport, restartsOf, watchStable } from './real-pods.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIELD_MANAGER = 'cdk8s-patterns-e2e';
@@ -341,7 +341,7 @@ async function waitReady(ns, applied, timeoutS) {
     const { pending, fatal } = evaluate(items, applied, elapsed, firstSettled !== null && Date.now() - firstSettled > 5000);
     // On a real node a pod that restarted or failed will not come good by waiting: a crash is a failure.
     for (const p of items.filter((o) => o.kind === 'Pod' && !o.metadata.deletionTimestamp)) {
-      if (restartsOf(p) > 0 || p.status?.phase === 'Failed') fatal.push(`pod ${p.metadata.name} ${p.status?.phase === 'Failed' ? 'failed' : `restarted ${restartsOf(p)} time(s)`}: ${podProblem(p) || 'see its previous logs'}`);
+      if (restartsOf(p) > 0 || p.status?.phase === 'Failed') fatal.push(`pod ${p.metadata.name} ${p.status?.phase === 'Failed' ? 'failed' : `restarted ${restartsOf(p)} time(s)`}: ${podProblem(p) || lastTermination(p)}`);
     }
     if (fatal.length) return { ok: false, secs: elapsed, reasons: fatal, diag: diagnostics(ns, items) };
     if (!pending.length) return { ok: true, secs: elapsed };

@@ -155,7 +155,7 @@ export async function watchStable(kubectlJson, ns, seconds, log) {
   }
 }
 
-function lastTermination(p) {
+export function lastTermination(p) {
   const s = allStatuses(p).find((x) => x.lastState?.terminated);
   if (!s) return 'no last state';
   const t = s.lastState.terminated;

@@ -28,7 +28,9 @@ export class StartupSequenceChart extends Chart {
         },
         securityContext: { user: 10070, group: 10070 },
         resources: ResourcePreset.MEDIUM.toContainerResources(),
-        readiness: kplus.Probe.fromCommand(['pg_isready', '-h', '127.0.0.1']),
+        // -U: without it libpq looks the user name up in /etc/passwd, which has no entry for
+        // the pod's UID, and pg_isready answers "no attempt".
+        readiness: kplus.Probe.fromCommand(['pg_isready', '-h', '127.0.0.1', '-U', 'postgres']),
         liveness: kplus.Probe.fromTcpSocket({ port: 5432 }),
         volumeMounts: [
           { path: '/var/lib/postgresql/data', volume: kplus.Volume.fromEmptyDir(this, 'pgdata', 'pgdata') },
@@ -77,7 +79,7 @@ export class StartupSequenceChart extends Chart {
     startup.addInitStep({
       name: 'wait-for-db',
       image: 'postgres:16.4-alpine',
-      command: ['sh', '-c', `until pg_isready -h ${dbService.name} -p 5432; do sleep 2; done`],
+      command: ['sh', '-c', `until pg_isready -h ${dbService.name} -p 5432 -U postgres; do sleep 2; done`],
     });
     startup.addInitStep({
       name: 'migrate',

@@ -115,34 +115,22 @@ if [[ $need_etcd -eq 1 ]]; then
   log "etcd: built in $(elapsed "$t")"
 fi
 
-# ---------------------------------------------------------------- coredns
-if [[ $need_coredns -eq 1 ]]; then
-  t=$SECONDS
-  W="$ROOT/coredns-$COREDNS_VERSION"
+# ---------------------------------------------------------------- coredns, crane
+# go_install NAME PACKAGE VERSION: modules without replace directives build with plain
+# `go install pkg@version`.
+go_install() {
+  local name=$1 pkg=$2 version=$3 t=$SECONDS W="$ROOT/$1-$3"
   mkdir -p "$W"
-  log "coredns $COREDNS_VERSION: building"
-  # CoreDNS's go.mod has no replace directives, so plain `go install pkg@version` works.
-  if ! GOBIN="$W" go install "${BUILD_FLAGS[@]}" "github.com/coredns/coredns@$COREDNS_VERSION" >"$W/build.log" 2>&1; then
-    die "go install github.com/coredns/coredns@$COREDNS_VERSION failed (log: $W/build.log):\n$(tail -40 "$W/build.log")"
+  log "$name $version: building"
+  if ! GOBIN="$W" go install "${BUILD_FLAGS[@]}" "$pkg@$version" >"$W/build.log" 2>&1; then
+    die "go install $pkg@$version failed (log: $W/build.log):\n$(tail -40 "$W/build.log")"
   fi
-  mv -f "$W/coredns" "$BIN/coredns"
-  write_stamp coredns "$COREDNS_VERSION"
-  log "coredns: built in $(elapsed "$t")"
-fi
-
-# ---------------------------------------------------------------- crane
-if [[ $need_crane -eq 1 ]]; then
-  t=$SECONDS
-  W="$ROOT/crane-$CRANE_VERSION"
-  mkdir -p "$W"
-  log "crane $CRANE_VERSION: building"
-  if ! GOBIN="$W" go install "${BUILD_FLAGS[@]}" "github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION" >"$W/build.log" 2>&1; then
-    die "go install github.com/google/go-containerregistry/cmd/crane@$CRANE_VERSION failed (log: $W/build.log):\n$(tail -40 "$W/build.log")"
-  fi
-  mv -f "$W/crane" "$BIN/crane"
-  write_stamp crane "$CRANE_VERSION"
-  log "crane: built in $(elapsed "$t")"
-fi
+  mv -f "$W/$name" "$BIN/$name"
+  write_stamp "$name" "$version"
+  log "$name: built in $(elapsed "$t")"
+}
+[[ $need_coredns -eq 1 ]] && go_install coredns github.com/coredns/coredns "$COREDNS_VERSION"
+[[ $need_crane -eq 1 ]] && go_install crane github.com/google/go-containerregistry/cmd/crane "$CRANE_VERSION"
 
 # ---------------------------------------------------------------- kubernetes
 if [[ ${#missing_k8s[@]} -gt 0 ]]; then

@@ -40,7 +40,7 @@ LOGS="$RUN_DIR/logs"
 PKI="$RUN_DIR/pki"
 PIDS="$RUN_DIR/pids"
 KUBECONFIG_FILE="$RUN_DIR/kubeconfig"
-COMPONENTS=(coredns kube-proxy kubelet containerd registry kube-scheduler kube-controller-manager kube-apiserver etcd)
+COMPONENTS=(coredns kube-proxy registry kube-scheduler kube-controller-manager kube-apiserver etcd)
 
 log() { echo "cluster: $*" >&2; }
 die() {
@@ -58,32 +58,35 @@ is_running() { # component
 
 show_logs() {
   local c
-  for c in "${COMPONENTS[@]}"; do
+  for c in "${COMPONENTS[@]}" $(cd "$LOGS" 2>/dev/null && ls kubelet-*.log containerd-*.log 2>/dev/null | sed 's/\.log$//'); do
     [[ -f "$LOGS/$c.log" ]] || continue
     echo "----- last 25 lines of $LOGS/$c.log -----" >&2
     tail -n 25 "$LOGS/$c.log" >&2 || true
   done
 }
 
-# stop_all: the cluster is throw-away, so no graceful shutdown: TERM the control plane,
-# KILL whatever is left after 3 s, then etcd the same way (apiserver's own graceful
-# termination would otherwise take ~10 s).
+# stop_components NAME...: TERM them together, KILL whatever is left after 3 s (the cluster
+# is throw-away: the apiserver's own graceful termination would take ~10 s).
+stop_components() {
+  local c pid i
+  for c in "$@"; do
+    if [[ -f "$PIDS/$c.pid" ]]; then kill -TERM "$(cat "$PIDS/$c.pid")" 2>/dev/null || true; fi
+  done
+  for c in "$@"; do
+    [[ -f "$PIDS/$c.pid" ]] || continue
+    pid="$(cat "$PIDS/$c.pid")"
+    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$PIDS/$c.pid"
+  done
+}
+
+# stop_all: the node, then the control plane, then etcd.
 stop_all() {
   [[ -d "$PIDS" ]] || return 0
   node_stop
-  local group c pid i
-  for group in "kube-scheduler kube-controller-manager kube-apiserver" "etcd"; do
-    for c in $group; do
-      if [[ -f "$PIDS/$c.pid" ]]; then kill -TERM "$(cat "$PIDS/$c.pid")" 2>/dev/null || true; fi
-    done
-    for c in $group; do
-      [[ -f "$PIDS/$c.pid" ]] || continue
-      pid="$(cat "$PIDS/$c.pid")"
-      for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-      kill -KILL "$pid" 2>/dev/null || true
-      rm -f "$PIDS/$c.pid"
-    done
-  done
+  stop_components kube-scheduler kube-controller-manager kube-apiserver
+  stop_components etcd
 }
 
 # free_ports N: prints N distinct free TCP ports on 127.0.0.1 (all held open until printed).
@@ -331,7 +334,7 @@ start() {
     echo "export KUBECONFIG=$KUBECONFIG_FILE"
     echo "export PATH=$BIN:\$PATH"
   } >"$RUN_DIR/env"
-  log "cluster ready in $((SECONDS - t0))s (node $NODE_NAME at $NODE_IP); logs in $LOGS"
+  log "cluster ready in $((SECONDS - t0))s ($NODE_COUNT nodes, API server at $NODE_IP); logs in $LOGS"
   echo "# To use it:"
   echo "export KUBECONFIG=$KUBECONFIG_FILE"
   echo "export PATH=$BIN:\$PATH   # kubectl $(cat "$BIN/.kubectl.version" 2>/dev/null || true)"

@@ -1,36 +1,41 @@
 # shellcheck shell=bash
-# The real node of the e2e cluster: containerd + runc (Debian packages), the kubelet and
-# kube-proxy (built with the control plane), a CNI bridge network, CoreDNS and local
-# PersistentVolumes. Sourced by scripts/e2e/cluster.sh, which provides RUN_DIR, LOGS, PIDS,
-# PKI, BIN, launch, is_running, wait_for, kubectl_, free_ports, write_kubeconfig, log, die.
+# The real nodes of the e2e cluster: per node containerd + runc (Debian packages) and a kubelet
+# (built with the control plane) with a CNI bridge network of its own; shared by the nodes:
+# kube-proxy, CoreDNS, a loopback image registry and local PersistentVolumes. Sourced by
+# scripts/e2e/cluster.sh, which provides RUN_DIR, LOGS, PIDS, PKI, BIN, CACHE, launch,
+# is_running, wait_for, kubectl_, free_ports, write_kubeconfig, stop_components, log, die.
 #
-# Every address lives on this machine only: the node address NODE_IP sits on an empty bridge
-# of its own (a /32), pods get 10.244.0.0/24 on a second bridge, Services 10.96.0.0/16
-# through kube-proxy's iptables rules. What the node creates outside RUN_DIR (the two bridges,
-# iptables chains, network namespaces, cgroups, two sysctls) is recorded and removed by
-# node_stop. Facts behind each setting: ../shared/notes/real-pods.md and docs/e2e.md.
+# The nodes are processes of this one machine: they share its network namespace, so one
+# kube-proxy's iptables rules serve them all, and they share its 2 CPUs (each kubelet reports
+# them all; several nodes let the examples' requests run side by side and give topology spread,
+# DaemonSets and PDBs more than one node to work with). Each kubelet has its own containerd
+# (a kubelet stops every pod sandbox of its runtime that it does not know) and its own cgroup root.
+#
+# Every address lives on this machine only: node i has the address 10.250.0.<i+1> on an empty
+# bridge (the API server and CoreDNS listen on node 0's), its pods get 10.244.<i>.0/24 on a
+# bridge of their own, Services 10.96.0.0/16 through kube-proxy. What the nodes create outside
+# RUN_DIR (bridges, iptables chains, network namespaces, cgroups, two sysctls) is recorded and
+# removed by node_stop. Facts behind each setting: ../shared/notes/real-pods.md.
 
-NODE_NAME="e2e-node-0"
+NODE_COUNT="${CDK8S_E2E_NODES:-3}"
 NODE_IP="10.250.0.1"
 NODE_BRIDGE="k8se2e-node"
-POD_BRIDGE="k8se2e-cni0"
-POD_CIDR="10.244.0.0/24"
-POD_GATEWAY="10.244.0.1"
 CLUSTER_CIDR="10.244.0.0/16"
 SERVICE_CIDR="10.96.0.0/16"
-NODE_ZONE="e2e-zone-a"
+ZONES=(a b c d e f g h)
+node_name() { echo "e2e-node-$1"; }
+node_ip() { echo "10.250.0.$(($1 + 1))"; }
 # Pre-created local volumes (the StorageClass has no provisioner; claims bind when a pod
 # is scheduled, as with the local static provisioner).
 NODE_PVS="${CDK8S_E2E_PVS:-24}"
 PAUSE_IMAGE="registry.k8s.io/pause:3.10"
 
-CTR_SOCK() { echo "$RUN_DIR/containerd/containerd.sock"; }
-ctr_() { ctr --address "$(CTR_SOCK)" -n k8s.io "$@"; }
+ctr_sock() { echo "$RUN_DIR/containerd-$1/containerd.sock"; }
 
 # node_prereqs: the Debian packages of the runtime (installed when missing; CI machines may be fresh).
 node_prereqs() {
   local missing=() p
-  for p in containerd:containerd runc:runc ctr:containerd iptables:iptables conntrack:conntrack; do
+  for p in containerd:containerd runc:runc ctr:containerd iptables:iptables conntrack:conntrack curl:curl; do
     command -v "${p%%:*}" >/dev/null || missing+=("${p#*:}")
   done
   [[ -x /usr/lib/cni/bridge ]] || missing+=(containernetworking-plugins)
@@ -47,7 +52,8 @@ node_net_up() {
   mkdir -p "$RUN_DIR/node"
   ip link add "$NODE_BRIDGE" type bridge 2>/dev/null || die "cannot create bridge $NODE_BRIDGE (exists already? run: bash scripts/e2e/cluster.sh stop)"
   echo "$NODE_BRIDGE" >>"$RUN_DIR/node/links"
-  ip addr add "$NODE_IP/32" dev "$NODE_BRIDGE"
+  local i
+  for ((i = 0; i < NODE_COUNT; i++)); do ip addr add "$(node_ip "$i")/32" dev "$NODE_BRIDGE"; done
   ip link set "$NODE_BRIDGE" up
   # Remember the sysctls to restore them on stop.
   local k
@@ -59,14 +65,17 @@ node_net_up() {
 }
 
 node_pki() {
-  local o="$PKI"
+  local o="$PKI" i name ip spec subj
   {
-    printf 'subjectAltName=IP:%s,DNS:%s\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n' "$NODE_IP" "$NODE_NAME" >"$o/kubelet.ext"
-    openssl req -newkey rsa:2048 -nodes -subj "/CN=$NODE_NAME" -keyout "$o/kubelet-serving.key" -out "$o/kubelet-serving.csr"
-    openssl x509 -req -in "$o/kubelet-serving.csr" -CA "$o/ca.crt" -CAkey "$o/ca.key" -CAcreateserial -days 2 -extfile "$o/kubelet.ext" -out "$o/kubelet-serving.crt"
-    local spec name subj
-    for spec in "kubelet:/O=system:nodes/CN=system:node:$NODE_NAME" "kube-proxy:/CN=system:kube-proxy" \
-      "apiserver-kubelet-client:/O=system:masters/CN=kube-apiserver-kubelet-client" "coredns:/CN=system:coredns-e2e"; do
+    for ((i = 0; i < NODE_COUNT; i++)); do
+      name="$(node_name "$i")"
+      ip="$(node_ip "$i")"
+      printf 'subjectAltName=IP:%s,DNS:%s\nextendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n' "$ip" "$name" >"$o/kubelet-$i.ext"
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=$name" -keyout "$o/kubelet-serving-$i.key" -out "$o/kubelet-serving-$i.csr"
+      openssl x509 -req -in "$o/kubelet-serving-$i.csr" -CA "$o/ca.crt" -CAkey "$o/ca.key" -CAcreateserial -days 2 -extfile "$o/kubelet-$i.ext" -out "$o/kubelet-serving-$i.crt"
+    done
+    for spec in "kube-proxy:/CN=system:kube-proxy" "apiserver-kubelet-client:/O=system:masters/CN=kube-apiserver-kubelet-client" \
+      "coredns:/CN=system:coredns-e2e" $(for ((i = 0; i < NODE_COUNT; i++)); do echo "kubelet-$i:/O=system:nodes/CN=system:node:$(node_name "$i")"; done); do
       name="${spec%%:*}"
       subj="${spec#*:}"
       openssl req -newkey rsa:2048 -nodes -subj "$subj" -keyout "$o/$name.key" -out "$o/$name.csr"
@@ -76,15 +85,17 @@ node_pki() {
   chmod 600 "$o"/*.key
 }
 
+# node_containerd I: node I's containerd, with node I's pod network.
 node_containerd() {
-  local d="$RUN_DIR/containerd"
-  mkdir -p "$d/root" "$d/state" "$d/cni-conf" "$d/opt" "$RUN_DIR/cni-ipam"
+  local i=$1 d="$RUN_DIR/containerd-$1" bridge="k8se2e-cni$1"
+  mkdir -p "$d/root" "$d/state" "$d/cni-conf" "$d/opt" "$RUN_DIR/cni-ipam-$i"
+  cp -r "$RUN_DIR/certs.d" "$d/certs.d"
   # The defaults of this containerd, changed where the notes say: oom_score_adj (root here
   # lacks CAP_SYS_RESOURCE), Debian's CNI path, our own pause image, and every path in RUN_DIR.
   containerd config default | sed \
     -e "s#^root = .*#root = \"$d/root\"#" \
     -e "s#^state = .*#state = \"$d/state\"#" \
-    -e "/^\[grpc\]/,/^\[/ s#^  address = .*#  address = \"$(CTR_SOCK)\"#" \
+    -e "/^\[grpc\]/,/^\[/ s#^  address = .*#  address = \"$(ctr_sock "$i")\"#" \
     -e "/^\[ttrpc\]/,/^\[/ s#^  address = .*#  address = \"$d/ttrpc.sock\"#" \
     -e "s#restrict_oom_score_adj = false#restrict_oom_score_adj = true#" \
     -e "s#sandbox_image = .*#sandbox_image = \"$PAUSE_IMAGE\"#" \
@@ -101,10 +112,10 @@ node_containerd() {
   "name": "k8se2e",
   "plugins": [
     {
-      "type": "bridge", "bridge": "$POD_BRIDGE", "isGateway": true, "ipMasq": false, "hairpinMode": true,
+      "type": "bridge", "bridge": "$bridge", "isGateway": true, "ipMasq": false, "hairpinMode": true,
       "ipam": {
-        "type": "host-local", "dataDir": "$RUN_DIR/cni-ipam",
-        "ranges": [[{ "subnet": "$POD_CIDR", "gateway": "$POD_GATEWAY" }]],
+        "type": "host-local", "dataDir": "$RUN_DIR/cni-ipam-$i",
+        "ranges": [[{ "subnet": "10.244.$i.0/24", "gateway": "10.244.$i.1" }]],
         "routes": [{ "dst": "0.0.0.0/0" }]
       }
     },
@@ -112,9 +123,9 @@ node_containerd() {
   ]
 }
 EOF
-  echo "$POD_BRIDGE" >>"$RUN_DIR/node/links"
-  launch containerd containerd --config "$d/config.toml" --log-level warn
-  wait_for "containerd" 30 containerd ctr_ version
+  echo "$bridge" >>"$RUN_DIR/node/links"
+  launch "containerd-$i" containerd --config "$d/config.toml" --log-level warn
+  wait_for "containerd of node $i" 30 "containerd-$i" ctr --address "$(ctr_sock "$i")" version
 }
 
 # node_registry: a registry on loopback (crane's) holding every image the examples use
@@ -140,7 +151,7 @@ node_registry() {
   done <"$index"
   grep -q "^$PAUSE_IMAGE"$'\t' "$index" || die "the sandbox image $PAUSE_IMAGE is not among the built images"
   # One hosts.toml per upstream registry: the mirror answers under /v2/<host>/...
-  local d="$RUN_DIR/containerd/certs.d"
+  local d="$RUN_DIR/certs.d"
   for host in "${hosts[@]}"; do
     mkdir -p "$d/$host"
     printf 'server = "https://%s"\n\n[host."http://%s/v2/%s"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n' \
@@ -149,21 +160,27 @@ node_registry() {
   log "registry $REGISTRY holds $n images (${hosts[*]}) after $((SECONDS - t0))s"
 }
 
+# node_kubelet I: node I's kubelet, under a cgroup root of its own.
 node_kubelet() {
-  local k="$RUN_DIR/kubelet" kubelet_port healthz_port
+  local i=$1 k="$RUN_DIR/kubelet-$1" kubelet_port healthz_port name ip h
+  name="$(node_name "$i")"
+  ip="$(node_ip "$i")"
   mkdir -p "$k/root" "$k/pod-logs" "$k/volume-plugins"
+  for h in /sys/fs/cgroup/*/; do
+    [[ -d "$h" && "$h" != /sys/fs/cgroup/unified/ ]] && mkdir -p "$h/k8se2e-$i"
+  done
   read -r kubelet_port healthz_port <<<"$(free_ports 2)"
   : >"$k/resolv.conf"
   cat >"$k/config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
-address: $NODE_IP
+address: $ip
 port: $kubelet_port
 readOnlyPort: 0
 healthzBindAddress: 127.0.0.1
 healthzPort: $healthz_port
-tlsCertFile: $PKI/kubelet-serving.crt
-tlsPrivateKeyFile: $PKI/kubelet-serving.key
+tlsCertFile: $PKI/kubelet-serving-$i.crt
+tlsPrivateKeyFile: $PKI/kubelet-serving-$i.key
 authentication:
   anonymous: {enabled: false}
   webhook: {enabled: true}
@@ -172,7 +189,8 @@ authorization: {mode: Webhook}
 # containerd 1.6 does not answer RuntimeConfig, so the driver is set here; the host is cgroup v1.
 cgroupDriver: cgroupfs
 failCgroupV1: false
-containerRuntimeEndpoint: unix://$(CTR_SOCK)
+cgroupRoot: /k8se2e-$i
+containerRuntimeEndpoint: unix://$(ctr_sock "$i")
 clusterDomain: cluster.local
 clusterDNS: [$NODE_IP]
 resolvConf: $k/resolv.conf
@@ -187,33 +205,37 @@ imageGCLowThresholdPercent: 99
 maxPods: 110
 shutdownGracePeriod: 0s
 EOF
-  write_kubeconfig "$k/kubeconfig" "system:node:$NODE_NAME" kubelet "$API_SERVER"
-  launch kubelet "$BIN/kubelet" --config "$k/config.yaml" --kubeconfig "$k/kubeconfig" \
-    --root-dir "$k/root" --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" \
-    --node-labels "topology.kubernetes.io/region=e2e-region,topology.kubernetes.io/zone=$NODE_ZONE" --v=1
-  wait_for "node $NODE_NAME Ready" 90 kubelet kubectl_ wait --for=condition=Ready "node/$NODE_NAME" --timeout=2s
+  write_kubeconfig "$k/kubeconfig" "system:node:$name" "kubelet-$i" "$API_SERVER"
+  launch "kubelet-$i" "$BIN/kubelet" --config "$k/config.yaml" --kubeconfig "$k/kubeconfig" \
+    --root-dir "$k/root" --hostname-override "$name" --node-ip "$ip" \
+    --node-labels "topology.kubernetes.io/region=e2e-region,topology.kubernetes.io/zone=e2e-zone-${ZONES[$((i % 8))]}" --v=1
 }
 
 node_kube_proxy() {
-  local p="$RUN_DIR/kube-proxy"
+  local p="$RUN_DIR/kube-proxy" healthz_port metrics_port
   mkdir -p "$p"
+  read -r healthz_port metrics_port <<<"$(free_ports 2)"
   write_kubeconfig "$p/kubeconfig" system:kube-proxy kube-proxy "$API_SERVER"
   cat >"$p/config.yaml" <<EOF
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 mode: iptables
 clientConnection: {kubeconfig: $p/kubeconfig}
-hostnameOverride: $NODE_NAME
+hostnameOverride: $(node_name 0)
 clusterCIDR: $CLUSTER_CIDR
 bindAddress: $NODE_IP
-healthzBindAddress: 127.0.0.1:0
-metricsBindAddress: 127.0.0.1:0
-nodePortAddresses: ["$NODE_IP/32"]
+healthzBindAddress: 127.0.0.1:$healthz_port
+metricsBindAddress: 127.0.0.1:$metrics_port
+nodePortAddresses: ["10.250.0.0/24"]
 # Leave the host's conntrack table size alone.
 conntrack: {maxPerCore: 0, min: 0}
 EOF
-  launch kube-proxy "$BIN/kube-proxy" --config "$p/config.yaml" --v=1
   echo 1 >"$RUN_DIR/node/kube-proxy-started"
+  launch kube-proxy "$BIN/kube-proxy" --config "$p/config.yaml" --v=1
+  # Healthy once it has synced the rules; then the API server's Service IP must answer.
+  wait_for "kube-proxy healthy" 60 kube-proxy http_ok "http://127.0.0.1:$healthz_port/healthz"
+  wait_for "the kubernetes Service (10.96.0.1:443) through kube-proxy" 30 kube-proxy \
+    curl -sk -m 2 -o /dev/null -w '%{http_code}' https://10.96.0.1/readyz
 }
 
 node_coredns() {
@@ -292,27 +314,30 @@ spec:
   nodeAffinity:
     required:
       nodeSelectorTerms:
-      - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [$NODE_NAME]}]
+      - matchExpressions: [{key: kubernetes.io/hostname, operator: In, values: [$(node_name $((i % NODE_COUNT)))]}]
 EOF
   done
   kubectl_ apply -f "$f" >"$LOGS/volumes.log" 2>&1 || die "creating local volumes failed:\n$(cat "$LOGS/volumes.log")"
 }
 
 node_start() {
+  local i
   node_registry
-  node_containerd
-  node_kubelet
+  for ((i = 0; i < NODE_COUNT; i++)); do node_containerd "$i"; done
+  for ((i = 0; i < NODE_COUNT; i++)); do node_kubelet "$i"; done
+  for ((i = 0; i < NODE_COUNT; i++)); do
+    wait_for "node $(node_name "$i") Ready" 90 "kubelet-$i" kubectl_ wait --for=condition=Ready "node/$(node_name "$i")" --timeout=2s
+  done
   node_kube_proxy
   node_coredns
   node_volumes
-  log "node $NODE_NAME Ready (kubelet $(cat "$BIN/.kubelet.version" 2>/dev/null), $(containerd --version | awk '{print $3}'), $(runc --version | head -1))"
+  log "$NODE_COUNT nodes Ready (kubelet $(cat "$BIN/.kubelet.version" 2>/dev/null), containerd $(containerd --version | awk '{print $3}'), $(runc --version | head -1))"
 }
 
-# node_kill_runtime: every container process (children of the shims of our containerd).
+# node_kill_runtime: every container process (children of the shims of our containerds).
 node_kill_runtime() {
-  local sock shims pid
-  sock="$(CTR_SOCK)"
-  shims="$(pgrep -f -- "containerd-shim.*-address $sock" || true)"
+  local shims pid
+  shims="$(pgrep -f -- "containerd-shim.*-address $RUN_DIR/containerd-[0-9]+/containerd.sock" || true)"
   for pid in $shims; do
     pkill -KILL -P "$pid" 2>/dev/null || true
     kill -KILL "$pid" 2>/dev/null || true
@@ -323,30 +348,13 @@ node_stop() {
   [[ -d "$RUN_DIR/node" ]] || return 0
   # Best effort: every step runs even when an earlier one found nothing to remove.
   set +e
-  local c pid i
-  for c in coredns kube-proxy kubelet; do
-    if [[ -f "$PIDS/$c.pid" ]]; then kill -TERM "$(cat "$PIDS/$c.pid")" 2>/dev/null || true; fi
-  done
-  for c in coredns kube-proxy kubelet; do
-    [[ -f "$PIDS/$c.pid" ]] || continue
-    pid="$(cat "$PIDS/$c.pid")"
-    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$PIDS/$c.pid"
-  done
+  local nodes=() i
+  for ((i = 0; i < NODE_COUNT; i++)); do nodes+=("$i"); done
+  stop_components coredns kube-proxy "${nodes[@]/#/kubelet-}"
   node_kill_runtime
-  if [[ -f "$PIDS/containerd.pid" ]]; then
-    pid="$(cat "$PIDS/containerd.pid")"
-    kill -TERM "$pid" 2>/dev/null || true
-    for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$PIDS/containerd.pid"
-  fi
+  stop_components "${nodes[@]/#/containerd-}"
   node_kill_runtime
-  if [[ -f "$PIDS/registry.pid" ]]; then
-    kill -KILL "$(cat "$PIDS/registry.pid")" 2>/dev/null
-    rm -f "$PIDS/registry.pid"
-  fi
+  stop_components registry
   # kube-proxy's iptables rules, then any KUBE-* chain the kubelet added.
   if [[ -f "$RUN_DIR/node/kube-proxy-started" && -x "$BIN/kube-proxy" ]]; then
     "$BIN/kube-proxy" --cleanup >/dev/null 2>&1 || true
@@ -374,9 +382,9 @@ node_stop() {
   if [[ -f "$RUN_DIR/node/links" ]]; then
     while read -r l; do ip link delete "$l" 2>/dev/null || true; done <"$RUN_DIR/node/links"
   fi
-  # The kubelet's cgroups (cgroupfs driver: kubepods under every v1 hierarchy).
+  # The kubelets' cgroups (cgroupfs driver: a root per node under every v1 hierarchy).
   local h
-  for h in /sys/fs/cgroup/*/kubepods; do
+  for h in /sys/fs/cgroup/*/k8se2e-*; do
     if [[ -d "$h" ]]; then find "$h" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
   if [[ -f "$RUN_DIR/node/sysctls" ]]; then

@@ -341,7 +341,11 @@ async function waitReady(ns, applied, timeoutS) {
     const { pending, fatal } = evaluate(items, applied, elapsed, firstSettled !== null && Date.now() - firstSettled > 5000);
     // On a real node a pod that restarted or failed will not come good by waiting: a crash is a failure.
     for (const p of items.filter((o) => o.kind === 'Pod' && !o.metadata.deletionTimestamp)) {
-      if (restartsOf(p) > 0 || p.status?.phase === 'Failed') fatal.push(`pod ${p.metadata.name} ${p.status?.phase === 'Failed' ? 'failed' : `restarted ${restartsOf(p)} time(s)`}: ${podProblem(p) || lastTermination(p)}`);
+      // Every image is served by the loopback registry: a pull error will not heal by waiting.
+      const pull = [...(p.status?.initContainerStatuses || []), ...(p.status?.containerStatuses || [])]
+        .find((c) => ['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull'].includes(c.state?.waiting?.reason));
+      if (pull) fatal.push(`pod ${p.metadata.name}: ${podProblem(p)}`);
+      else if (restartsOf(p) > 0 || p.status?.phase === 'Failed') fatal.push(`pod ${p.metadata.name} ${p.status?.phase === 'Failed' ? 'failed' : `restarted ${restartsOf(p)} time(s)`}: ${podProblem(p) || lastTermination(p)}`);
     }
     if (fatal.length) return { ok: false, secs: elapsed, reasons: fatal, diag: diagnostics(ns, items) };
     if (!pending.length) return { ok: true, secs: elapsed };
@@ -566,10 +570,10 @@ async function main() {
   }
 
   // Examples run side by side as far as the real node's CPU allows (requests, as the scheduler counts).
-  const node = kubectlJson(['get', 'nodes']).items.find((n) => (n.status?.conditions || []).some((c) => c.type === 'Ready' && c.status === 'True'));
-  if (!node) usage('the cluster has no Ready node');
-  const gate = new CapacityGate(Math.floor(cpuOf(node.status.allocatable.cpu) * 0.95));
-  console.log(`node ${node.metadata.name}: ${node.status.allocatable.cpu} CPU allocatable; ${node.status.nodeInfo.kubeletVersion}, ${node.status.nodeInfo.containerRuntimeVersion}`);
+  const nodes = kubectlJson(['get', 'nodes']).items.filter((n) => (n.status?.conditions || []).some((c) => c.type === 'Ready' && c.status === 'True'));
+  if (!nodes.length) usage('the cluster has no Ready node');
+  const gate = new CapacityGate(Math.floor(nodes.reduce((a, n) => a + cpuOf(n.status.allocatable.cpu), 0) * 0.95));
+  for (const n of nodes) console.log(`node ${n.metadata.name}: ${n.status.allocatable.cpu} CPU allocatable; ${n.status.nodeInfo.kubeletVersion}, ${n.status.nodeInfo.containerRuntimeVersion}`);
   const results = await Promise.all(files.map((f) => {
     const stem = path.basename(f).replace(/\.k8s\.ya?ml$/, '');
     return runExample(f, opts, Array.isArray(rbac[stem]) ? rbac[stem] : [], gate);

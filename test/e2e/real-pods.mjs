@@ -129,28 +129,37 @@ export function livePods(kubectlJson, ns) {
   return kubectlJson(['get', 'pods', '-n', ns]).items.filter((p) => !p.metadata.deletionTimestamp);
 }
 
+/** A problem that waiting cannot fix: a crash, a failed pod or an image that cannot be pulled. */
+function isHard(p) {
+  if (p.status?.phase === 'Failed') return true;
+  return allStatuses(p).some((s) => (s.state?.terminated && s.state.terminated.exitCode !== 0)
+    || ['CrashLoopBackOff', 'ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'RunContainerError'].includes(s.state?.waiting?.reason));
+}
+
 /**
- * Watches every pod for `seconds`: a restart, a new failure or a pod that stops being Ready
- * ends the watch at once with the reasons.
+ * Watches every pod for `seconds`: a restart or a hard problem (crash, failed pod, pull error)
+ * ends the watch at once. A pod that is only not Ready yet (a controller created it during the
+ * window: an HPA scaling to its minimum, a Job's next pod) must become fine within `grace`
+ * seconds after the window.
  */
-export async function watchStable(kubectlJson, ns, seconds, log) {
+export async function watchStable(kubectlJson, ns, seconds, grace = 60) {
   const t0 = Date.now();
-  const restarts = new Map();
   for (;;) {
     const pods = livePods(kubectlJson, ns);
-    const problems = [];
+    const hard = [];
+    const soft = [];
     for (const p of pods) {
       const r = restartsOf(p);
-      if (r > 0 && r !== restarts.get(p.metadata.name)) {
-        restarts.set(p.metadata.name, r);
-        problems.push(`pod ${p.metadata.name} restarted (${r} restart${r > 1 ? 's' : ''}): ${podProblem(p) || lastTermination(p)}`);
+      if (r > 0) hard.push(`pod ${p.metadata.name} restarted (${r} restart${r > 1 ? 's' : ''}): ${podProblem(p) || lastTermination(p)}`);
+      else {
+        const why = podProblem(p);
+        if (why) (isHard(p) ? hard : soft).push(`pod ${p.metadata.name}: ${why}`);
       }
-      const why = podProblem(p);
-      if (why) problems.push(`pod ${p.metadata.name}: ${why}`);
     }
-    if (problems.length) return { ok: false, problems };
-    if (Date.now() - t0 >= seconds * 1000) return { ok: true, problems: [] };
-    if (log) log(`stable for ${Math.round((Date.now() - t0) / 1000)}s of ${seconds}s`);
+    if (hard.length) return { ok: false, problems: hard };
+    const elapsed = (Date.now() - t0) / 1000;
+    if (elapsed >= seconds && !soft.length) return { ok: true, problems: [] };
+    if (elapsed >= seconds + grace) return { ok: false, problems: soft };
     await sleep(5000);
   }
 }

@@ -107,7 +107,9 @@ export interface WorkQueueProps extends WorkloadOptions {
   readonly queueName?: string;
 
   /**
-   * Redis image of the created queue.
+   * Redis image of the created queue. The default is the Docker Official Image
+   * (`docker.io/library/redis`); its entrypoint runs `redis-server` with the arguments
+   * `--appendonly yes --save '' --protected-mode no`.
    * @default 'redis:7.4.1-alpine'
    */
   readonly queueImage?: string;

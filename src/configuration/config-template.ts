@@ -8,7 +8,11 @@ import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
 import { invalid, validateDnsLabel } from '../core/validation';
 
-/** The gomplate image that renders the templates by default (a static binary, no shell). */
+/**
+ * The gomplate image that renders the templates by default: gomplate's official image, published
+ * on Docker Hub (`docker.io/hairyhenderson/gomplate`), a static binary at `/gomplate` as its
+ * entrypoint and no shell.
+ */
 export const GOMPLATE_IMAGE = 'hairyhenderson/gomplate:v4.1.0';
 
 const TEMPLATES_DIR = '/templates';

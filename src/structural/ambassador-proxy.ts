@@ -20,7 +20,8 @@ export interface EnvoyTcpProxyOptions {
   readonly listenPort: number;
 
   /**
-   * Envoy image.
+   * Envoy image. The default is Envoy's official image, published on Docker Hub
+   * (`docker.io/envoyproxy/envoy`); the proxy runs its `envoy` binary with `--config-path`.
    * @default 'envoyproxy/envoy:v1.31.2'
    */
   readonly image?: string;

@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
+// A development script, never shipped: the TypeScript compiler is a devDependency.
+// eslint-disable-next-line import/no-extraneous-dependencies
 import * as ts from 'typescript';
 
 const repo = resolve(__dirname, '..');

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, readdirSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parseAllDocuments } from 'yaml';
-import { runQuickstart } from '../scripts/readme-quickstart';
 import { validateManifests } from './schema';
 import { restrictedViolations } from './util';
 import { wiringProblems } from './wiring';
+import { runQuickstart } from '../scripts/readme-quickstart';
 
 /** The README's quickstart, run as written (only the package import points at the source). */
 test('the README quickstart synthesizes valid, restricted, wired manifests', () => {

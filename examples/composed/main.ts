@@ -39,10 +39,10 @@ export class ComposedChart extends Chart {
       workload: shop,
       container: { name: 'access-log', image: 'busybox:1.36.1', command: ['tail', '-n+1', '-F', '/var/log/nginx/access.log'] },
       sharedVolume: { sidecarMountPath: '/var/log/nginx', sidecarReadOnly: true, sizeLimit: Size.mebibytes(64) },
-      // It has work while nginx's access log is there to follow.
+      // Ready once nginx's access log is there to follow, alive while it follows it.
       probes: {
         readiness: HealthProbe.exec(['test', '-r', '/var/log/nginx/access.log']),
-        liveness: HealthProbe.exec(['test', '-r', '/var/log/nginx/access.log']),
+        liveness: HealthProbe.exec(['pidof', 'tail']),
       },
     });
     new Adapter(this, 'metrics', {

@@ -19,8 +19,11 @@ const RENDER_LOOP = [
   'done',
 ].join('\n');
 
-/** The log streamer has work while nginx's access log is there to follow. */
-const ACCESS_LOG_READABLE = HealthProbe.exec(['test', '-r', '/var/log/nginx/access.log']);
+/** The log streamer is ready once nginx's access log is there to follow, alive while it follows it. */
+const LOG_STREAMER_PROBES = {
+  readiness: HealthProbe.exec(['test', '-r', '/var/log/nginx/access.log']),
+  liveness: HealthProbe.exec(['pidof', 'tail']),
+};
 
 /** A web server with content and log-streaming sidecars. */
 export class SidecarChart extends Chart {
@@ -47,7 +50,7 @@ export class SidecarChart extends Chart {
       container: { name: 'access-log', image: 'busybox:1.36.1', command: ['tail', '-n+1', '-F', '/var/log/nginx/access.log'] },
       sharedVolume: { sidecarMountPath: '/var/log/nginx', sidecarReadOnly: true, sizeLimit: Size.mebibytes(64) },
       resources: ResourcePreset.MICRO,
-      probes: { readiness: ACCESS_LOG_READABLE, liveness: ACCESS_LOG_READABLE },
+      probes: LOG_STREAMER_PROBES,
     });
 
     new HighlyAvailable(this, 'web-ha', { workload: web });

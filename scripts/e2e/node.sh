@@ -141,14 +141,20 @@ node_registry() {
   mkdir -p "$CACHE/registry-blobs"
   launch registry "$BIN/crane" registry serve --address "$REGISTRY" --disk "$CACHE/registry-blobs"
   wait_for "image registry" 30 registry http_ok "http://$REGISTRY/v2/"
+  # Four pushes at a time; each writes its own log, a failure names its image.
+  mkdir -p "$LOGS/registry-push"
   while IFS=$'\t' read -r ref tar; do
     [[ -n "$ref" && "$ref" != \#* ]] || continue
-    "$BIN/crane" push --insecure "$tar" "$REGISTRY/$ref" >>"$LOGS/registry-push.log" 2>&1 ||
-      die "pushing $ref ($tar) to the loopback registry failed:\n$(tail -5 "$LOGS/registry-push.log")"
+    while [[ $(jobs -rp | wc -l) -ge 4 ]]; do wait -n || true; done
+    ( "$BIN/crane" push --insecure "$tar" "$REGISTRY/$ref" >"$LOGS/registry-push/${ref//\//_}.log" 2>&1 ||
+      echo "$ref ($tar)" >>"$LOGS/registry-push/FAILED" ) &
     host="${ref%%/*}"
     [[ " ${hosts[*]} " == *" $host "* ]] || hosts+=("$host")
     n=$((n + 1))
   done <"$index"
+  wait
+  [[ ! -f "$LOGS/registry-push/FAILED" ]] ||
+    die "pushing to the loopback registry failed for: $(cat "$LOGS/registry-push/FAILED") (logs in $LOGS/registry-push/)"
   grep -q "^$PAUSE_IMAGE"$'\t' "$index" || die "the sandbox image $PAUSE_IMAGE is not among the built images"
   # One hosts.toml per upstream registry: the mirror answers under /v2/<host>/...
   local d="$RUN_DIR/certs.d"

@@ -142,6 +142,27 @@ export class PodSpecFields {
     PodSpecFields.addPreStop(workload, containerName, { sleep: { seconds } }, seconds, true);
   }
 
+  /**
+   * Sets any field of one container, found by name among the containers and init containers.
+   */
+  public static setContainerField(workload: kplus.AbstractPod, containerName: string, field: string, value: any): void {
+    const where = PodSpecFields.locate(workload, containerName);
+    ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${PodSpecFields.podSpecPath(workload)}/${where}/${field}`, value));
+  }
+
+  /**
+   * `containers/<i>` or `initContainers/<i>` of a named container. Containers are only ever
+   * appended, so the index stays true until synthesis.
+   */
+  private static locate(workload: kplus.AbstractPod, containerName: string): string {
+    const i = workload.containers.findIndex(c => c.name === containerName);
+    if (i >= 0) return `containers/${i}`;
+    const j = workload.initContainers.findIndex(c => c.name === containerName);
+    if (j >= 0) return `initContainers/${j}`;
+    const names = [...workload.containers, ...workload.initContainers].map(c => c.name);
+    return invalid(workload, 'container name', containerName, `must name a container of this pod: ${names.join(', ') || '(none yet)'}`);
+  }
+
   private static addPreStop(workload: kplus.AbstractPod, containerName: string, preStop: any, shown: any, newerThan128 = false): void {
     const container = [...workload.containers, ...workload.initContainers].find(c => c.name === containerName);
     // cdk8s-plus keeps the lifecycle it was given privately; read it to keep a postStart hook.
@@ -172,27 +193,6 @@ export class PodSpecFields {
       obj.toJson = () => JsonPatch.apply(serialize(), ...patches);
     }
     obj[LATE_PATCHES]!.push(patch);
-  }
-
-  /**
-   * Sets any field of one container, found by name among the containers and init containers.
-   */
-  public static setContainerField(workload: kplus.AbstractPod, containerName: string, field: string, value: any): void {
-    const where = PodSpecFields.locate(workload, containerName);
-    ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${PodSpecFields.podSpecPath(workload)}/${where}/${field}`, value));
-  }
-
-  /**
-   * `containers/<i>` or `initContainers/<i>` of a named container. Containers are only ever
-   * appended, so the index stays true until synthesis.
-   */
-  private static locate(workload: kplus.AbstractPod, containerName: string): string {
-    const i = workload.containers.findIndex(c => c.name === containerName);
-    if (i >= 0) return `containers/${i}`;
-    const j = workload.initContainers.findIndex(c => c.name === containerName);
-    if (j >= 0) return `initContainers/${j}`;
-    const names = [...workload.containers, ...workload.initContainers].map(c => c.name);
-    return invalid(workload, 'container name', containerName, `must name a container of this pod: ${names.join(', ') || '(none yet)'}`);
   }
 }
 

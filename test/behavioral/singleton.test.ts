@@ -73,7 +73,8 @@ describe('writablePaths (every workload pattern)', () => {
 
   test('validation messages', () => {
     const chart = Testing.chart();
-    const make = (id: string, writablePaths: string[]) => new Singleton(chart, id, { containers, guarantee: SingletonGuarantee.AVAILABILITY, writablePaths });
+    const make = (id: string, writablePaths: string[]) =>
+      new Singleton(chart, id, { containers, guarantee: SingletonGuarantee.AVAILABILITY, writablePaths });
     expect(() => make('a', ['tmp'])).toThrow('test/a: invalid writablePaths[0] "tmp": must be an absolute path below /, without ".."');
     expect(() => make('b', ['/tmp/../etc'])).toThrow('test/b: invalid writablePaths[0] "/tmp/../etc": must be an absolute path below /, without ".."');
     expect(() => make('c', ['/tmp', '/tmp'])).toThrow('test/c: invalid writablePaths[1] "/tmp": must not repeat a path');

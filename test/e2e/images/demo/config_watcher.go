@@ -85,11 +85,7 @@ func configWatcher(args []string) int {
 			break
 		}
 	}
-	if err := <-done; err != nil {
-		logf("error: %v", err)
-		return 1
-	}
-	return 0
+	return exitCode(done)
 }
 
 // logOnce logs msg for key unless it was the last message logged for key ("" resets).

@@ -51,6 +51,11 @@ func serveUntilSignal(ctx context.Context, addr string, h http.Handler) int {
 		logf("error: %v", err)
 		return 1
 	}
+	return exitCode(done)
+}
+
+// exitCode waits for a server started by startHTTP to stop: 1 if it failed, else 0.
+func exitCode(done <-chan error) int {
 	if err := <-done; err != nil {
 		logf("error: %v", err)
 		return 1

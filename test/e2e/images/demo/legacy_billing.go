@@ -85,11 +85,7 @@ func legacyBilling(args []string) int {
 			break
 		}
 	}
-	if err := <-done; err != nil {
-		logf("error: %v", err)
-		return 1
-	}
-	return 0
+	return exitCode(done)
 }
 
 // appendLine appends line and a newline to the file, creating it readable by all.

@@ -129,11 +129,7 @@ func reconciler(args []string) int {
 	}
 	<-tickerDone
 	r.update(func(st *leaderStatus) { st.Leader = false })
-	if err := <-done; err != nil {
-		logf("error: %v", err)
-		return 1
-	}
-	return 0
+	return exitCode(done)
 }
 
 // electionLoop competes for the Lease every retry period until ctx ends, then releases it if

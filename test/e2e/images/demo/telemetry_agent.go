@@ -75,12 +75,5 @@ func telemetryAgent(args []string) int {
 			logf("agent: received traces=%d metrics=%d logs=%d", last["traces"], last["metrics"], last["logs"])
 		}
 	}
-	code := 0
-	for _, done := range []<-chan error{healthDone, otlpDone} {
-		if err := <-done; err != nil {
-			logf("error: %v", err)
-			code = 1
-		}
-	}
-	return code
+	return max(exitCode(healthDone), exitCode(otlpDone))
 }

@@ -141,18 +141,26 @@ node_registry() {
   mkdir -p "$CACHE/registry-blobs"
   launch registry "$BIN/crane" registry serve --address "$REGISTRY" --disk "$CACHE/registry-blobs"
   wait_for "image registry" 30 registry http_ok "http://$REGISTRY/v2/"
-  # Four pushes at a time; each writes its own log, a failure names its image.
+  # Four pushes at a time (waiting on their PIDs only: the registry is a job of this shell
+  # too); each writes its own log, a failure names its image.
   mkdir -p "$LOGS/registry-push"
+  local pushes=() running pid
   while IFS=$'\t' read -r ref tar; do
     [[ -n "$ref" && "$ref" != \#* ]] || continue
-    while [[ $(jobs -rp | wc -l) -ge 4 ]]; do wait -n || true; done
+    for ((;;)); do
+      running=0
+      for pid in "${pushes[@]}"; do kill -0 "$pid" 2>/dev/null && running=$((running + 1)); done
+      [[ $running -lt 4 ]] && break
+      sleep 0.2
+    done
     ( "$BIN/crane" push --insecure "$tar" "$REGISTRY/$ref" >"$LOGS/registry-push/${ref//\//_}.log" 2>&1 ||
       echo "$ref ($tar)" >>"$LOGS/registry-push/FAILED" ) &
+    pushes+=($!)
     host="${ref%%/*}"
     [[ " ${hosts[*]} " == *" $host "* ]] || hosts+=("$host")
     n=$((n + 1))
   done <"$index"
-  wait
+  for pid in "${pushes[@]}"; do wait "$pid" || true; done
   [[ ! -f "$LOGS/registry-push/FAILED" ]] ||
     die "pushing to the loopback registry failed for: $(cat "$LOGS/registry-push/FAILED") (logs in $LOGS/registry-push/)"
   grep -q "^$PAUSE_IMAGE"$'\t' "$index" || die "the sandbox image $PAUSE_IMAGE is not among the built images"

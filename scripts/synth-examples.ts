@@ -1,6 +1,8 @@
 /**
  * Synthesizes every example app (examples/<name>/main.ts, which exports `buildApp(app)`) into
- * examples/dist/. Everything is rendered into a staging directory first and moved into place
+ * examples/dist/. An example may also export `buildNextApp(app)`: the same charts after one change
+ * (a new configuration image tag, a changed parameter), written to examples/dist/next/, which the
+ * e2e applies over the running example to watch the change roll out. Everything is rendered into a staging directory first and moved into place
  * only when every example succeeded, so a failure never leaves half-written output behind.
  */
 import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'fs';
@@ -19,14 +21,19 @@ export function exampleNames(): string[] {
     .sort();
 }
 
-/** Synthesizes one example into `outdir`; returns the files written. */
-export function synthExample(name: string, outdir: string): string[] {
+/**
+ * Synthesizes one example into `outdir` (with `next`, its `buildNextApp`, if it has one);
+ * returns the files written.
+ */
+export function synthExample(name: string, outdir: string, next = false): string[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(join(examplesDir, name, 'main.ts'));
   if (typeof mod.buildApp !== 'function') throw new Error(`examples/${name}/main.ts must export buildApp(app: App)`);
+  const build = next ? mod.buildNextApp : mod.buildApp;
+  if (typeof build !== 'function') return [];
   const before = new Set(existsSync(outdir) ? readdirSync(outdir) : []);
   const app = new App({ outdir });
-  mod.buildApp(app);
+  build(app);
   app.synth();
   return readdirSync(outdir).filter(f => !before.has(f));
 }
@@ -41,6 +48,11 @@ function main(): void {
       seen.set(f, name);
     }
     console.log(`examples/${name}: ${files.join(', ')}`);
+    const nextFiles = synthExample(name, join(staging, 'next'), true);
+    for (const f of nextFiles) {
+      if (!files.includes(f)) throw new Error(`examples/${name}: buildNextApp writes ${f}, which buildApp does not: the next release must be the same charts`);
+    }
+    if (nextFiles.length) console.log(`examples/${name} (next release): ${nextFiles.map(f => `next/${f}`).join(', ')}`);
   }
   // The README's quickstart runs on the e2e's real node too.
   const quickstartDir = mkdtempSync(join(tmpdir(), 'cdk8s-patterns-quickstart-'));

@@ -36,6 +36,11 @@ const PARAMETER_SETS = {
 export interface ConfigTemplateChartProps {
   /** The environment, a key of PARAMETER_SETS. */
   readonly environment: string;
+  /**
+   * The parameters of each environment.
+   * @default PARAMETER_SETS
+   */
+  readonly parameterSets?: Record<string, Record<string, string>>;
 }
 
 /** nginx configured from a template rendered at pod start. */
@@ -50,7 +55,7 @@ export class ConfigTemplateChart extends Chart {
     new ConfigTemplate(this, 'nginx-conf', {
       workload: web,
       templates: { 'default.conf': SERVER_CONF },
-      parameterSets: PARAMETER_SETS,
+      parameterSets: props.parameterSets ?? PARAMETER_SETS,
       environment: props.environment,
       mountPath: '/etc/nginx/conf.d',
     });
@@ -65,6 +70,18 @@ export class ConfigTemplateChart extends Chart {
 export function buildApp(app: App): void {
   new ConfigTemplateChart(app, 'config-template-dev', { environment: 'dev' });
   new ConfigTemplateChart(app, 'config-template-prod', { environment: 'prod' });
+}
+
+/**
+ * The next release of the dev chart: one parameter changes (the banner). Its parameters
+ * ConfigMap gets a new content-hashed name, so applying it rolls the pods, which render the new
+ * value (test/e2e/behavior/config-template.mjs).
+ */
+export function buildNextApp(app: App): void {
+  new ConfigTemplateChart(app, 'config-template-dev', {
+    environment: 'dev',
+    parameterSets: { ...PARAMETER_SETS, dev: { ...PARAMETER_SETS.dev, banner: 'DEVELOPMENT, next release' } },
+  });
 }
 
 if (require.main === module) {

@@ -20,6 +20,11 @@ const CONFIG_IMAGES = {
 export interface ImmutableConfigChartProps {
   /** The environment, a key of CONFIG_IMAGES. */
   readonly environment: string;
+  /**
+   * The configuration image of each environment.
+   * @default CONFIG_IMAGES
+   */
+  readonly images?: Record<string, string>;
 }
 
 /** A web server whose configuration comes from an immutable configuration image. */
@@ -33,7 +38,7 @@ export class ImmutableConfigChart extends Chart {
 
     new ImmutableConfigImage(this, 'config', {
       workload: web,
-      images: CONFIG_IMAGES,
+      images: props.images ?? CONFIG_IMAGES,
       environment: props.environment,
       mountPath: '/usr/share/nginx/html',
     });
@@ -48,6 +53,18 @@ export class ImmutableConfigChart extends Chart {
 export function buildApp(app: App): void {
   new ImmutableConfigChart(app, 'immutable-config-dev', { environment: 'dev' });
   new ImmutableConfigChart(app, 'immutable-config-prod', { environment: 'prod' });
+}
+
+/**
+ * The next release of the dev chart: only its configuration image tag changes (1.4.0 → 1.5.0).
+ * The e2e applies it over the running chart and checks that the pods roll and serve the new
+ * configuration (test/e2e/behavior/immutable-config-image.mjs).
+ */
+export function buildNextApp(app: App): void {
+  new ImmutableConfigChart(app, 'immutable-config-dev', {
+    environment: 'dev',
+    images: { ...CONFIG_IMAGES, dev: 'registry.example.com/shop/config-dev:1.5.0' },
+  });
 }
 
 if (require.main === module) {

@@ -13,7 +13,7 @@
 //
 // Usage:
 //   node test/e2e/apply-examples.mjs [--dir DIR] [--rbac FILE|none] [--crds DIR]
-//        [--timeout SEC] [--only SUBSTRING] [--keep] [--expect-fail]
+//        [--timeout SEC] [--only SUBSTRING] [--keep] [--expect-fail] [--no-behavior]
 //
 //   --dir DIR       charts to test, every DIR/*.k8s.yaml (default examples/dist)
 //   --rbac FILE     RBAC expectations keyed by chart file stem
@@ -21,6 +21,7 @@
 //   --crds DIR      CRDs installed cluster-wide first (default test/e2e/crds, if present)
 //   --timeout SEC   readiness timeout per example (default 120, env CDK8S_E2E_TIMEOUT)
 //   --keep          keep the per-example namespaces (debugging)
+//   --no-behavior   skip the behavior checks (test/e2e/behavior; env CDK8S_E2E_SKIP_BEHAVIOR=1)
 //   --expect-fail   negative self-test: every chart in DIR must FAIL, with the check and
 //                   message given in DIR/expected-failures.json
 //
@@ -28,7 +29,9 @@
 // kubectl built by scripts/e2e/build-control-plane.sh).
 //
 // Checks and counting: each example contributes up to three checks, "apply",
-// "readiness" and "rbac" (rbac only when the chart has ServiceAccounts or expectations).
+// "readiness" and "rbac" (rbac only when the chart has ServiceAccounts or expectations), plus
+// one per behavior check and counterpart of the patterns it shows (test/e2e/behavior/index.mjs),
+// run once the example is Ready and stable; their own line is `behavior: N passed, N failed`.
 // A check that cannot run because an earlier one failed is "skipped". The last line is
 // `N passed, N failed` (`, N skipped` appended when non-zero) counting those checks.
 // Exit code: 0 when nothing failed, 1 otherwise, 2 for usage/environment errors.
@@ -51,6 +54,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { behaviorsFor, loadBehaviors, runBehaviors, staleExamples } from './behavior/index.mjs';
 import { CapacityGate, estimateCpuMillis, lastTermination, podProblem, podReport, restartsOf, watchStable } from './real-pods.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -69,6 +73,7 @@ function parseArgs(argv) {
     dir: null, rbac: undefined, crds: path.join(REPO, 'test/e2e/crds'),
     timeout: Number(process.env.CDK8S_E2E_TIMEOUT || 240), only: null, keep: false, expectFail: false,
     stable: Number(process.env.CDK8S_E2E_STABLE_SECONDS ?? 60),
+    behavior: process.env.CDK8S_E2E_SKIP_BEHAVIOR !== '1',
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -81,6 +86,7 @@ function parseArgs(argv) {
     else if (a === '--stable') o.stable = Number(val());
     else if (a === '--keep') o.keep = true;
     else if (a === '--expect-fail') o.expectFail = true;
+    else if (a === '--no-behavior') o.behavior = false;
     else if (a === '-h' || a === '--help') usage();
     else usage(`unknown argument ${a}`);
   }
@@ -417,10 +423,10 @@ function rbacChecks(ns, names, expectations) {
 }
 
 // ------------------------------------------------------------------ one example
-async function runExample(file, opts, expectations, gate) {
+async function runExample(file, opts, expectations, gate, behaviors) {
   const stem = path.basename(file).replace(/\.k8s\.ya?ml$|\.ya?ml$/, '');
   const ns = namespaceFor(stem);
-  const res = { stem, file: displayPath(file), ns, objects: 0, readySecs: null, rbac: null, checks: {}, failures: [], pods: null };
+  const res = { stem, file: displayPath(file), ns, objects: 0, readySecs: null, rbac: null, checks: {}, failures: [], pods: null, behavior: [] };
   const fail = (check, msg) => { res.checks[check] = 'fail'; res.failures.push({ check, msg }); };
   const say = (m) => console.log(`[${stem}] ${m}`);
   const text = fs.readFileSync(file, 'utf8');
@@ -465,6 +471,7 @@ async function runExample(file, opts, expectations, gate) {
     if (res.checks.apply === 'fail') {
       res.checks.readiness = 'skipped';
       if (expectations?.length || names.some((n) => n.startsWith('serviceaccount/'))) res.checks.rbac = 'skipped';
+      res.behaviorSkipped = behaviorsFor(behaviors, stem).reduce((a, b) => a + b.mod.checks.length, 0);
       return res;
     }
     res.checks.apply = 'pass';
@@ -489,6 +496,13 @@ async function runExample(file, opts, expectations, gate) {
       if (r.failures.length) fail('rbac', `${res.file}: ${r.failures.join('\n    ')}`);
       else res.checks.rbac = 'pass';
       say(`RBAC probes ${r.passed}/${r.total} passed`);
+    }
+    // behavior: what the patterns promise, observed on the running pods
+    if (res.checks.readiness === 'pass') {
+      res.behavior = await runBehaviors(behaviors, stem, { ns, kubectl: KUBECTL, log: say });
+      for (const b of res.behavior.filter((x) => !x.ok)) res.failures.push({ check: 'behavior', msg: `${res.file}: ${b.pattern}: ${b.name}: ${b.detail}` });
+    } else {
+      res.behaviorSkipped = behaviorsFor(behaviors, stem).reduce((a, b) => a + b.mod.checks.length, 0);
     }
   } catch (err) {
     const check = res.checks.apply ? (res.checks.readiness ? 'rbac' : 'readiness') : 'apply';
@@ -569,6 +583,14 @@ async function main() {
     for (const f of files) if (!expected[path.basename(f).replace(/\.k8s\.ya?ml$/, '')]) globalFailures.push(`${path.basename(f)} has no entry in ${ef}`);
   }
 
+  // Behavior modules, for the examples of examples/dist only.
+  let behaviors = [];
+  if (opts.behavior && !opts.expectFail && opts.dir === path.join(REPO, 'examples/dist')) {
+    try { behaviors = await loadBehaviors(); } catch (e) { usage(e.message); }
+    const stems = new Set(fs.readdirSync(opts.dir).filter((f) => /\.k8s\.ya?ml$/.test(f)).map((f) => f.replace(/\.k8s\.ya?ml$/, '')));
+    globalFailures.push(...staleExamples(behaviors, stems));
+  }
+
   // Examples run side by side as far as the real node's CPU allows (requests, as the scheduler counts).
   const nodes = kubectlJson(['get', 'nodes']).items.filter((n) => (n.status?.conditions || []).some((c) => c.type === 'Ready' && c.status === 'True'));
   if (!nodes.length) usage('the cluster has no Ready node');
@@ -576,7 +598,7 @@ async function main() {
   for (const n of nodes) console.log(`node ${n.metadata.name}: ${n.status.allocatable.cpu} CPU allocatable; ${n.status.nodeInfo.kubeletVersion}, ${n.status.nodeInfo.containerRuntimeVersion}`);
   const results = await Promise.all(files.map((f) => {
     const stem = path.basename(f).replace(/\.k8s\.ya?ml$/, '');
-    return runExample(f, opts, Array.isArray(rbac[stem]) ? rbac[stem] : [], gate);
+    return runExample(f, opts, Array.isArray(rbac[stem]) ? rbac[stem] : [], gate, behaviors);
   }));
 
   console.log('');
@@ -590,6 +612,20 @@ async function main() {
         r.rbac ? `${r.rbac.passed}/${r.rbac.total}` : '-', r.failures.length ? `FAIL (${[...new Set(r.failures.map((x) => x.check))].join(', ')})` : 'PASS'];
     });
     printTable(rows, ['example', 'objects applied', 'ready in', 'RBAC probes', 'result']);
+    if (behaviors.length) {
+      // The behavior table: what each pattern promises, observed on the running pods.
+      console.log('');
+      const bRows = results.flatMap((r) => r.behavior.map((b) => [r.stem, b.pattern, b.name, b.ok ? 'ok' : 'FAIL', b.detail.slice(0, 160)]));
+      printTable(bRows, ['example', 'pattern', 'behavior check (counterparts: "fails when ...")', 'result', 'observed']);
+      const bPassed = results.reduce((a, r) => a + r.behavior.filter((b) => b.ok).length, 0);
+      const bFailed = results.reduce((a, r) => a + r.behavior.filter((b) => !b.ok).length, 0);
+      const bSkipped = results.reduce((a, r) => a + (r.behaviorSkipped || 0), 0);
+      passed += bPassed;
+      failed += bFailed;
+      skipped += bSkipped;
+      const counter = results.reduce((a, r) => a + r.behavior.filter((b) => b.kind === 'counterpart').length, 0);
+      console.log(`behavior: ${bPassed} passed, ${bFailed} failed${bSkipped ? `, ${bSkipped} skipped (example not ready)` : ''} (${counter} of them counterparts that must fail when the behavior is removed)`);
+    }
     // The real-pods table: every pod of every example, as the kubelet ran it.
     console.log('');
     let podsTotal = 0;

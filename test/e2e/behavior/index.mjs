@@ -6,6 +6,7 @@
 //     pattern: 'Ambassador',
 //     examples: { ambassador: { ...params } },  // chart stems it runs on ('*': every example), with the
 //                                              // parameters its checks get
+//     except: ['periodic-job'],                // with '*': examples it does not apply to
 //     checks: [{ name, timeout, run: async (t, params) => 'detail' }],
 //     counterparts: [{ check, breaks, example?, timeout?, break: async (t, params) => {} }],
 //   }
@@ -50,12 +51,13 @@ export async function loadBehaviors() {
 
 /** Stems named by modules without a chart: stale behavior modules. */
 export function staleExamples(mods, stems) {
-  return mods.flatMap((m) => Object.keys(m.examples).filter((s) => s !== '*' && !stems.has(s)).map((s) => `${m.file}: ${m.pattern} runs on "${s}", but there is no ${s}.k8s.yaml`));
+  return mods.flatMap((m) => [...Object.keys(m.examples), ...(m.except || [])].filter((s) => s !== '*' && !stems.has(s))
+    .map((s) => `${m.file}: ${m.pattern} names example "${s}", but there is no ${s}.k8s.yaml`));
 }
 
 /** The modules that apply to an example, with its parameters. */
 export function behaviorsFor(mods, stem) {
-  return mods.filter((m) => stem in m.examples || '*' in m.examples).map((m) => ({ mod: m, params: m.examples[stem] ?? m.examples['*'] }));
+  return mods.filter((m) => stem in m.examples || ('*' in m.examples && !(m.except || []).includes(stem))).map((m) => ({ mod: m, params: m.examples[stem] ?? m.examples['*'] }));
 }
 
 async function withTimeout(promise, seconds, what) {

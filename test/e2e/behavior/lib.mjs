@@ -227,31 +227,22 @@ export const isReady = (p) => (p.status?.conditions || []).some((c) => c.type ==
 export const ms = (iso) => new Date(iso).getTime();
 
 /**
- * The processes of a running container, read on the host: the container's cgroup lists them
- * (cgroupfs driver; the kubelets' cgroup roots are /k8se2e-<i>). Returns PIDs, or [] when the
- * container's cgroup is not found on this host.
+ * The processes of a running container, read on the host: the kubelets use the cgroupfs driver
+ * with cgroup roots /k8se2e-<i> (scripts/e2e/node.sh), so a container's PIDs are in
+ * <hierarchy>/k8se2e-<i>/kubepods/[<qos>/]pod<pod uid>/<container id>/cgroup.procs.
+ * Returns [] when the container's cgroup is not on this host.
  */
-export function containerPids(containerId) {
+export function containerPids(pod, containerId) {
   const id = String(containerId).replace(/^[a-z]+:\/\//, '');
-  const roots = ['/sys/fs/cgroup'];
-  const found = [];
-  const walk = (dir, depth) => {
-    if (depth > 6 || found.length) return;
-    let entries;
-    try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
-    for (const e of entries) {
-      if (!e.isDirectory()) continue;
-      const p = path.join(dir, e.name);
-      if (e.name === id || e.name.endsWith(id) || e.name.includes(`${id}.scope`)) { found.push(p); return; }
-      if (depth === 0 && !e.name.startsWith('k8se2e')) continue;
-      walk(p, depth + 1);
+  for (const hierarchy of ['/sys/fs/cgroup/pids', '/sys/fs/cgroup/unified', '/sys/fs/cgroup']) {
+    let roots;
+    try { roots = fs.readdirSync(hierarchy).filter((d) => d.startsWith('k8se2e')); } catch { continue; }
+    for (const root of roots) {
+      for (const qos of ['', 'burstable', 'besteffort']) {
+        const f = path.join(hierarchy, root, 'kubepods', qos, `pod${pod.metadata.uid}`, id, 'cgroup.procs');
+        if (fs.existsSync(f)) return fs.readFileSync(f, 'utf8').split('\n').filter(Boolean).map(Number);
+      }
     }
-  };
-  for (const r of roots) walk(r, 0);
-  if (!found.length) return [];
-  try {
-    return fs.readFileSync(path.join(found[0], 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
   }
+  return [];
 }

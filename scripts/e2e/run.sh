@@ -6,7 +6,9 @@
 #      (scripts/e2e/build-control-plane.sh, test/e2e/images/build.sh);
 #   3. start a throw-away cluster with a real node (scripts/e2e/cluster.sh), always stopped by a trap;
 #   4. the harness on examples/dist (test/e2e/apply-examples.mjs): every example applied, its
-#      pods run on the real node until Ready and stay so, RBAC probed; a real-pods table;
+#      pods run on the real node until Ready and stay so, RBAC probed; a real-pods table; then
+#      the behavior checks of its patterns (test/e2e/behavior), each with a counterpart that
+#      must fail once the behavior is removed;
 #   5. the negative self-test on test/e2e/broken (proves the harness can fail);
 #   6. stop the cluster.
 #
@@ -125,5 +127,6 @@ if [[ ${#failed_stages[@]} -gt 0 ]]; then
   echo "FAILED stages: ${failed_stages[*]}"
 fi
 echo "total time $((SECONDS - T0))s"
+grep -E '^behavior: [0-9]+ passed, [0-9]+ failed' "$LOGDIR/examples.log" | tail -1
 echo "e2e: $total_passed passed, $total_failed failed"
 [[ ${#failed_stages[@]} -eq 0 ]]

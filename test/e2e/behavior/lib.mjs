@@ -9,6 +9,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -220,6 +221,47 @@ export class BehaviorContext {
 /** The documents of a synthesized chart, parsed. */
 export function readChart(file) {
   return YAML.parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).filter(Boolean);
+}
+
+/** The API server of the harness's kubeconfig: { server, ca, insecure }. */
+function apiServer(t) {
+  const cfg = JSON.parse(t.run(['config', 'view', '--raw', '--minify', '-o', 'json'], { namespaced: false }));
+  const c = cfg.clusters[0].cluster;
+  const caFile = c['certificate-authority'];
+  const ca = c['certificate-authority-data'] ? Buffer.from(c['certificate-authority-data'], 'base64') : caFile ? fs.readFileSync(caFile) : undefined;
+  return { server: c.server, ca, insecure: !ca && c['insecure-skip-tls-verify'] === true };
+}
+
+/** One API request with a bearer token; resolves { status, body } (status 0: no answer). */
+function apiAs({ server, ca, insecure }, token, method, pathname) {
+  return new Promise((resolve) => {
+    const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
+    const req = https.request(new URL(pathname, server), { method, ca, rejectUnauthorized: !insecure, headers, timeout: 10000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (e) => resolve({ status: 0, body: e.message }));
+    req.end();
+  });
+}
+
+/** Runs [what, method, path, wanted status] probes with the ServiceAccount's token; fails on any other answer. */
+export async function probeToken(t, sa, probes) {
+  const api = apiServer(t);
+  const token = t.run(['create', 'token', sa]).trim();
+  const seen = [];
+  for (const [what, method, pathname, want] of probes) {
+    const r = await apiAs(api, token, method, pathname);
+    if (r.status === 0) throw new Error(`${method} ${api.server}${pathname}: ${r.body}`);
+    const reason = [200, 403].includes(r.status) ? '' : ` ${r.body.replace(/\s+/g, ' ').slice(0, 100)}`;
+    seen.push({ ok: r.status === want, text: `${what} ${r.status}${r.status === want ? '' : ` (want ${want})${reason}`}` });
+  }
+  const wrong = seen.filter((s) => !s.ok);
+  expect(!wrong.length, `ServiceAccount ${sa}'s token: ${wrong.map((s) => s.text).join(', ')}`);
+  return seen.map((s) => s.text).join(', ');
 }
 
 export const podName = (p) => (typeof p === 'string' ? p : p.metadata.name);

@@ -1,16 +1,41 @@
 /**
  * periodic-job: two CronJobs. `nightly-report` asks the reports service to build yesterday's
- * report at 02:30 Berlin time on weekdays; `weekly-compaction` compacts 4 storage shards every
+ * report at 02:30 Berlin time on weekdays (the chart includes a stand-in reports service, an nginx
+ * that accepts the request with 202, so the example runs on its own); `weekly-compaction` compacts 4 storage shards every
  * Sunday at 03:00 UTC as an Indexed Job, 2 shards at a time.
  */
 import { App, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CompletionMode, PeriodicJob } from '../../src';
+import { CompletionMode, HighlyAvailable, PeriodicJob, RestrictedPods } from '../../src';
+import { nginxContainer } from '../shared/demo-containers';
+
+/** The stand-in reports service: it queues a daily report on POST and refuses other methods there. */
+const REPORTS_CONF = `server {
+    listen 8080;
+    location = /api/v1/reports/daily {
+        limit_except POST { deny all; }
+        default_type text/plain;
+        return 202 "report for yesterday queued\n";
+    }
+    location / {
+        default_type text/plain;
+        return 200 "reports\n";
+    }
+}
+`;
 
 /** A weekday CronJob in a time zone and a weekly Indexed CronJob. */
 export class PeriodicJobChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
+    const reports = new kplus.Deployment(this, 'reports', {
+      replicas: 2,
+      containers: [nginxContainer(this, { name: 'reports', serverConf: REPORTS_CONF })],
+    });
+    new HighlyAvailable(this, 'reports-ha', { workload: reports });
+    reports.exposeViaService({ name: 'reports', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+
     // Defaults: runs never overlap (Forbid), a run more than 5 minutes late is skipped, the
     // last 3 successful and the last failed Job are kept.
     new PeriodicJob(this, 'nightly-report', {
@@ -21,7 +46,7 @@ export class PeriodicJobChart extends Chart {
       containers: [{
         name: 'trigger',
         image: 'curlimages/curl:8.10.1',
-        args: ['--fail', '--silent', '--show-error', '--max-time', '600', '-X', 'POST', 'http://reports.shop.svc.cluster.local/api/v1/reports/daily'],
+        args: ['--fail', '--silent', '--show-error', '--max-time', '600', '-X', 'POST', 'http://reports/api/v1/reports/daily'],
       }],
     });
     new PeriodicJob(this, 'weekly-compaction', {
@@ -38,6 +63,7 @@ export class PeriodicJobChart extends Chart {
         command: ['sh', '-c', 'echo "compacting shard $JOB_COMPLETION_INDEX of 4"'],
       }],
     });
+    RestrictedPods.applyTo(this);
   }
 }
 

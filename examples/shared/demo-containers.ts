@@ -21,6 +21,11 @@ export interface NginxContainerOptions {
    * Default: false.
    */
   readonly stubStatus?: boolean;
+  /**
+   * A server block that replaces the image's default.conf (mounted from a ConfigMap); it must
+   * listen on 8080. Default: the image's own, or the stub_status one with `stubStatus`.
+   */
+  readonly serverConf?: string;
 }
 
 /** The image's default server (port 8080, the html directory) plus stub_status for local scrapers. */
@@ -47,8 +52,9 @@ const STUB_STATUS_CONF = `server {
 export function nginxContainer(scope: Construct, options: NginxContainerOptions = {}): kplus.ContainerProps {
   const tmp = options.tmpVolume ?? 'nginx-tmp';
   const mounts: kplus.VolumeMount[] = [{ path: '/tmp', volume: kplus.Volume.fromEmptyDir(scope, tmp, tmp, { sizeLimit: Size.mebibytes(64) }) }];
-  if (options.stubStatus) {
-    const conf = new kplus.ConfigMap(scope, `${tmp}-conf`, { data: { 'default.conf': STUB_STATUS_CONF } });
+  const serverConf = options.serverConf ?? (options.stubStatus ? STUB_STATUS_CONF : undefined);
+  if (serverConf) {
+    const conf = new kplus.ConfigMap(scope, `${tmp}-conf`, { data: { 'default.conf': serverConf } });
     mounts.push({ path: '/etc/nginx/conf.d', volume: kplus.Volume.fromConfigMap(scope, `${tmp}-conf-volume`, conf, { name: 'nginx-conf' }), readOnly: true });
   }
   return {

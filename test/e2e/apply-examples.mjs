@@ -54,7 +54,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { behaviorsFor, loadBehaviors, runBehaviors, staleExamples } from './behavior/index.mjs';
+import { behaviorsFor, loadBehaviors, runBehaviorsInChild, staleExamples } from './behavior/index.mjs';
 import { CapacityGate, estimateCpuMillis, lastTermination, podProblem, podReport, restartsOf, watchStable } from './real-pods.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -499,7 +499,7 @@ async function runExample(file, opts, expectations, gate, behaviors) {
     }
     // behavior: what the patterns promise, observed on the running pods
     if (res.checks.readiness === 'pass') {
-      res.behavior = await runBehaviors(behaviors, stem, { ns, kubectl: KUBECTL, log: say });
+      if (behaviorsFor(behaviors, stem).length) res.behavior = await runBehaviorsInChild(stem, { ns, kubectl: KUBECTL, log: say });
       for (const b of res.behavior.filter((x) => !x.ok)) res.failures.push({ check: 'behavior', msg: `${res.file}: ${b.pattern}: ${b.name}: ${b.detail}` });
     } else {
       res.behaviorSkipped = behaviorsFor(behaviors, stem).reduce((a, b) => a + b.mod.checks.length, 0);

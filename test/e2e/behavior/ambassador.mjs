@@ -2,6 +2,7 @@
 import { expect } from './lib.mjs';
 
 const KEYS = 60;
+const GROUPS = 6;
 
 /** The app's Redis address and a ready app pod. */
 function app(t) {
@@ -19,7 +20,7 @@ function keysPerShard(t, prefix) {
   const shards = t.pods(t.get('statefulsets', 'ambassador-redis-'));
   return shards.map((p) => ({
     shard: p.metadata.name,
-    keys: t.execOk(p, 'redis', ['redis-cli', '--scan', '--pattern', `${prefix}:*`]).split('\n').filter(Boolean).length,
+    keys: t.execOk(p, 'redis', ['redis-cli', '--scan', '--pattern', `${prefix}-*`]).split('\n').filter(Boolean).length,
   }));
 }
 
@@ -32,17 +33,21 @@ export default {
       timeout: 60,
       async run(t) {
         const { pod, url } = app(t);
+        // Keys that differ only in their last characters hash to neighbouring points of twemproxy's
+        // ketama ring (fnv1a_64), so they come in groups of 10 from differently prefixed fills.
         const prefix = `e2e-${Date.now()}`;
-        const fill = await t.http(t.podUrl(pod, 8080, `/fill?count=${KEYS}&prefix=${prefix}`), { method: 'POST' });
-        expect(fill.status === 200, `POST /fill on ${pod.metadata.name} answered ${fill.status || fill.error}: ${fill.body.trim()}`);
+        for (let g = 0; g < GROUPS; g++) {
+          const fill = await t.http(t.podUrl(pod, 8080, `/fill?count=${KEYS / GROUPS}&prefix=${prefix}-${g}`), { method: 'POST' });
+          expect(fill.status === 200, `POST /fill on ${pod.metadata.name} answered ${fill.status || fill.error}: ${fill.body.trim()}`);
+        }
         const shards = keysPerShard(t, prefix);
         const total = shards.reduce((a, s) => a + s.keys, 0);
         const used = shards.filter((s) => s.keys > 0);
         const spread = shards.map((s) => `${s.shard.replace(/.*-/, 'shard ')}: ${s.keys}`).join(', ');
         expect(total === KEYS, `${KEYS} keys written through ${url}, ${total} found on the shards (${spread})`);
         expect(used.length > 1, `all keys landed on one shard (${spread}): the proxy does not shard`);
-        const back = await t.http(t.podUrl(pod, 8080, `/get?key=${prefix}:7`));
-        expect(back.status === 200 && back.body.trim() === '7', `reading ${prefix}:7 back through the proxy: ${back.status || back.error} ${back.body.trim()}`);
+        const back = await t.http(t.podUrl(pod, 8080, `/get?key=${prefix}-3:7`));
+        expect(back.status === 200 && back.body.trim() === '7', `reading ${prefix}-3:7 back through the proxy: ${back.status || back.error} ${back.body.trim()}`);
         return `${KEYS} keys via ${url} spread ${spread}`;
       },
     },

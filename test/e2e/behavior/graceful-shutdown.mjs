@@ -55,7 +55,7 @@ export default {
         const hookSays = hook === null ? `the pod has no preStop sleep; the example declares ${declared}s` : `preStop sleep ${hook}s`;
 
         const log = t.follow(pod, container);
-        await t.eventually(`${name}/${container}'s log stream`, () => log.lines().length > 0, { timeout: 30, interval: 0.2 });
+        await t.eventually(`${name}/${container}'s log stream`, () => log.lines().length > 0, { timeout: 30, interval: 0.5 });
         expect(!log.lines().some((l) => SIGTERM.test(l.line)), `${name} logged a SIGTERM before it was deleted`);
         const deletedAt = Date.now();
         t.run(['delete', 'pod', name, '--wait=false']);
@@ -77,8 +77,10 @@ export default {
           if (!out) goneAt = Date.now();
           else lastState = JSON.parse(out).status?.containerStatuses?.find((c) => c.name === container)?.state?.terminated ?? lastState;
           expect(goneAt || Date.now() - deletedAt < (grace + 30) * 1000, `${name} still exists ${grace + 30}s after its deletion`);
-          if (!goneAt) await sleep(250);
+          if (!goneAt) await sleep(500);
         }
+        // The stream ends with the container's log; lines still in the pipe are read before it is stopped.
+        await Promise.race([log.done, sleep(5000)]);
         log.stop();
         sigterm ??= log.lines().find((l) => SIGTERM.test(l.line));
         expect(sigterm, `${name} was deleted and is gone, but its app never logged "shutdown: SIGTERM received"`);

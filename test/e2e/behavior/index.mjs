@@ -19,6 +19,7 @@
 // module's first example unless they name one (modules on '*' must name one). Every module must
 // have at least one.
 
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -28,7 +29,7 @@ const DIR = path.dirname(fileURLToPath(import.meta.url));
 
 /** Loads and validates every behavior module of this directory. */
 export async function loadBehaviors() {
-  const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.mjs') && !['index.mjs', 'lib.mjs'].includes(f)).sort();
+  const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.mjs') && !['index.mjs', 'lib.mjs', 'run-example.mjs'].includes(f)).sort();
   const mods = [];
   for (const f of files) {
     const m = (await import(pathToFileURL(path.join(DIR, f)).href)).default;
@@ -128,4 +129,35 @@ export async function runBehaviors(mods, stem, { ns, kubectl, log }) {
     t.close();
   }
   return results;
+}
+
+/**
+ * runBehaviors in a child process (run-example.mjs), so that the synchronous kubectl calls of
+ * examples checked side by side do not block each other; its lines go to `log` as they come.
+ */
+export function runBehaviorsInChild(stem, { ns, kubectl, log }) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(DIR, 'run-example.mjs'), stem, ns, kubectl], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let results = null;
+    let buf = '';
+    let err = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      for (const l of lines) {
+        if (l.startsWith('RESULTS ')) results = JSON.parse(l.slice('RESULTS '.length));
+        else if (l) log(l);
+      }
+    });
+    child.stderr.on('data', (d) => { err += d; });
+    child.on('close', (code) => {
+      if (results) resolve(results);
+      else {
+        const detail = `the behavior run of ${stem} ended (exit ${code}) without results: ${err.trim().split('\n').slice(-3).join(' | ')}`;
+        resolve([{ pattern: '(harness)', name: 'behavior checks', kind: 'check', ok: false, detail, secs: 0 }]);
+      }
+    });
+  });
 }

@@ -82,7 +82,7 @@ export default {
         while (Date.now() - t0 < (2 * duration + 10) * 1000) {
           now = leaseSpec(t, lease);
           if (now.holderIdentity && now.holderIdentity !== old) break;
-          await sleep(250);
+          await sleep(500);
         }
         const secs = (Date.now() - t0) / 1000;
         const holder = now.holderIdentity;

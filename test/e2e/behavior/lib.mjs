@@ -117,7 +117,7 @@ export class BehaviorContext {
   }
 
   /** An HTTP request from the host; never throws for HTTP statuses. Returns { status, body } or { error }. */
-  async http(url, { method = 'GET', timeout = 5, body } = {}) {
+  async http(url, { method = 'GET', timeout = 10, body } = {}) {
     try {
       const res = await fetch(url, { method, body, signal: AbortSignal.timeout(timeout * 1000) });
       return { status: res.status, body: await res.text(), headers: res.headers };

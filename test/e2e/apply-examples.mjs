@@ -422,6 +422,24 @@ function rbacChecks(ns, names, expectations) {
   return { total, passed: total - failures.filter((f) => f.startsWith('RBAC:') || f.startsWith('RBAC probe')).length, failures, applicable: total > 0 || (expectations || []).length > 0 };
 }
 
+/**
+ * Frees the cluster's local PersistentVolumes that the deleted namespace's claims had bound, as
+ * the local volume provisioner would: their directory emptied and the claim reference removed, so
+ * the next example (or run on a reused cluster) can bind them again. Only the volumes that
+ * scripts/e2e/node.sh creates (label e2e.cdk8s-patterns.io/local-volume) are touched.
+ */
+function recycleVolumes(ns) {
+  let pvs;
+  try { pvs = kubectlJson(['get', 'pv', '-l', 'e2e.cdk8s-patterns.io/local-volume=true']).items; } catch { return; }
+  for (const pv of pvs) {
+    if (pv.status?.phase !== 'Released' || pv.spec.claimRef?.namespace !== ns) continue;
+    const dir = pv.spec.local?.path;
+    if (!dir || !/\/volumes\/pv-\d+$/.test(dir) || !fs.existsSync(dir)) continue;
+    for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
+    kubectl(['patch', 'pv', pv.metadata.name, '--type=json', '-p', '[{"op":"remove","path":"/spec/claimRef"}]']);
+  }
+}
+
 // ------------------------------------------------------------------ one example
 async function runExample(file, opts, expectations, gate, behaviors) {
   const stem = path.basename(file).replace(/\.k8s\.ya?ml$|\.ya?ml$/, '');
@@ -518,6 +536,7 @@ async function runExample(file, opts, expectations, gate, behaviors) {
       kubectl(['delete', 'pods', '--all', '-n', ns, '--grace-period=0', '--force', '--ignore-not-found', '--wait=false']);
       const t0 = Date.now();
       while (kubectl(['get', 'namespace', ns]).status === 0 && Date.now() - t0 < 90000) await sleep(2000);
+      recycleVolumes(ns);
     }
     fs.rmSync(tmp, { recursive: true, force: true });
     gate.release(cpu);

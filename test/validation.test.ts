@@ -2,7 +2,7 @@ import { Testing, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { AmbassadorProxy, DisruptionBudget, PodSpecFields, RestrictedPods, Sidecar } from '../src';
 import {
-  validateAbsolutePath, validateDnsLabel, validateDnsSubdomain, validateEnvVarName, validateLabelValue,
+  formatValue, validateAbsolutePath, validateDnsLabel, validateDnsSubdomain, validateEnvVarName, validateLabelValue,
   validateNonNegativeInt, validatePort, validatePortName, validatePositiveInt,
 } from '../src/core/validation';
 
@@ -26,6 +26,21 @@ describe('input validators name the construct, the field, the value and what is 
     [() => validateAbsolutePath(chart, 'path', '/a/../b'), 'test: invalid path "/a/../b": must be an absolute path starting with "/" and without ".."'],
   ])('%#', (fn, message) => {
     expect(fn).toThrow(message);
+  });
+
+  test.each([
+    [() => validatePort(chart, 'port', NaN), 'test: invalid port NaN: must be an integer port number from 1 to 65535'],
+    [() => validatePositiveInt(chart, 'replicas', Infinity), 'test: invalid replicas Infinity: must be a whole number of at least 1'],
+    [() => validatePortName(chart, 'portName', undefined as unknown as string), 'test: invalid portName undefined: must be a port name'],
+  ])('values print as written, not as JSON (%#)', (fn, message) => {
+    expect(fn).toThrow(message);
+  });
+
+  test('durations print in seconds', () => {
+    expect(formatValue(Duration.millis(1500))).toBe('1.5s');
+    expect(formatValue(Duration.minutes(2))).toBe('120s');
+    expect(formatValue({ a: 1 })).toBe('{"a":1}');
+    expect(formatValue('x')).toBe('"x"');
   });
 
   test('valid values pass through', () => {

@@ -2,9 +2,9 @@ import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  COMPLETION_INDEX_ENV, JobOptions, applyJobCounts, labelJobWorkload, resolveJobOptions, wholeSeconds, withCompletionIndex,
+  COMPLETION_INDEX_ENV, JobOptions, applyJobCounts, labelJobWorkload, resolveJobOptions, withCompletionIndex,
 } from '../core/job-spec-fields';
-import { invalid, validateNonNegativeInt } from '../core/validation';
+import { invalid, validateNonNegativeInt, wholeSeconds } from '../core/validation';
 import { WorkloadPatternProps, hardenContainers, patternLabels } from '../core/workload-pattern';
 
 /**

@@ -6,7 +6,7 @@ import { CompletionMode, JobSpecFields, labelJobWorkload } from '../core/job-spe
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
 import { PodSpecFields } from '../core/pod-spec-fields';
 import { ResourcePreset } from '../core/resource-preset';
-import { invalid, validateDnsSubdomain, validatePort, validatePositiveInt } from '../core/validation';
+import { invalid, validateDnsSubdomain, validatePort, validatePositiveInt, wholeSeconds } from '../core/validation';
 import { WorkloadOptions, hardenContainers, labelAndSelect, patternLabels } from '../core/workload-pattern';
 
 /**
@@ -210,13 +210,15 @@ export class WorkQueue extends Construct {
 
     // The workers: in autoscaling mode the Job is only a template for the ScaledJob, built
     // outside the app's tree so that it is not emitted on its own.
+    const ttlAfterFinished = props.ttlAfterFinished ?? Duration.days(1);
+    wholeSeconds(this, 'ttlAfterFinished', ttlAfterFinished, 0);
     const jobScope = props.autoscaling ? new Chart(new App(), 'template') : this;
     const workerProps = { ...props, containers: [{ name: 'worker', ...props.worker, envVariables: { ...env, ...props.worker.envVariables } }] };
     this.job = new kplus.Job(jobScope, props.autoscaling ? Names.toDnsLabel(this) : 'workers', {
       select: false,
       containers: hardenContainers(this, workerProps),
       backoffLimit,
-      ttlAfterFinished: props.ttlAfterFinished ?? Duration.days(1),
+      ttlAfterFinished,
       restartPolicy: kplus.RestartPolicy.NEVER,
     });
     labelJobWorkload(this.job, labels('worker'));
@@ -237,7 +239,7 @@ export class WorkQueue extends Construct {
         select: false,
         containers: hardenContainers(this, producerProps, ResourcePreset.SMALL),
         backoffLimit,
-        ttlAfterFinished: props.ttlAfterFinished ?? Duration.days(1),
+        ttlAfterFinished,
         restartPolicy: kplus.RestartPolicy.NEVER,
       });
       labelJobWorkload(this.producerJob, labels('producer'));
@@ -291,7 +293,7 @@ export class WorkQueue extends Construct {
       metadata: { labels: StandardLabels.of(labels) },
       spec: {
         jobTargetRef: Lazy.any({ produce: () => jobTemplateSpec(jobObj) }),
-        pollingInterval: (auto.pollingInterval ?? Duration.seconds(30)).toSeconds(),
+        pollingInterval: wholeSeconds(this, 'autoscaling.pollingInterval', auto.pollingInterval ?? Duration.seconds(30), 1),
         maxReplicaCount: auto.maxReplicaCount,
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,

@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabels, StandardLabelsProps } from './labels';
-import { invalid, validateNonNegativeInt, validatePositiveInt } from './validation';
+import { invalid, validateNonNegativeInt, validatePositiveInt, wholeSeconds } from './validation';
 
 /**
  * How a Job counts its completions.
@@ -202,15 +202,4 @@ export function labelJobWorkload(workload: kplus.Job | kplus.CronJob, labels: St
     workload.podMetadata.addLabel(k, v);
   }
   if (workload instanceof kplus.CronJob) JobSpecFields.setJobTemplateLabels(workload, all);
-}
-
-/**
- * A duration that must be a whole number of seconds, at least `min`; returns the seconds.
- */
-export function wholeSeconds(scope: Construct, field: string, duration: Duration, min: number, why?: string): number {
-  const seconds = duration.toSeconds({ integral: false });
-  if (!Number.isInteger(seconds) || seconds < min) {
-    invalid(scope, field, `${seconds}s`, `must be a whole number of seconds, at least ${min}${why ? `: ${why}` : ''}`);
-  }
-  return seconds;
 }

@@ -110,3 +110,14 @@ export function validateAbsolutePath(scope: Construct, field: string, value: str
   }
   return value;
 }
+
+/**
+ * A duration that must be (cdk8s's own conversion throws without a construct path) a whole number of seconds, at least `min`; returns the seconds.
+ */
+export function wholeSeconds(scope: Construct, field: string, duration: Duration, min: number, why?: string): number {
+  const seconds = duration.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < min) {
+    invalid(scope, field, `${seconds}s`, `must be a whole number of seconds, at least ${min}${why ? `: ${why}` : ''}`);
+  }
+  return seconds;
+}

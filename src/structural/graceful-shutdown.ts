@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { isHelperContainer } from '../core/pod-attachment';
 import { PodSpecFields } from '../core/pod-spec-fields';
-import { invalid } from '../core/validation';
+import { invalid, wholeSeconds } from '../core/validation';
 
 /**
  * Props of `GracefulShutdown`.
@@ -62,7 +62,7 @@ export class GracefulShutdown extends Construct {
 
   constructor(scope: Construct, id: string, props: GracefulShutdownProps) {
     super(scope, id);
-    this.terminationGracePeriodSeconds = (props.terminationGracePeriod ?? Duration.seconds(30)).toSeconds();
+    this.terminationGracePeriodSeconds = wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30), 1);
     const sleep = props.preStopSleepSeconds ?? 5;
     if (!Number.isInteger(sleep) || sleep < 0) {
       invalid(this, 'preStopSleepSeconds', sleep, 'must be a whole number of at least 0');

@@ -90,5 +90,10 @@ describe('WorkQueue', () => {
       .toThrow('test/i: invalid autoscaling.maxReplicaCount 0');
     expect(() => new WorkQueue(chart, 'j', { worker, autoscaling: { maxReplicaCount: 2 } }))
       .toThrow('test/j: invalid autoscaling "(set)": needs the chart\'s namespace (ChartProps.namespace) when the pattern creates the queue');
+    // cdk8s's own conversion would throw at synth, without naming the construct
+    expect(() => new WorkQueue(chart, 'k', { worker, ttlAfterFinished: Duration.millis(1500) }))
+      .toThrow('test/k: invalid ttlAfterFinished "1.5s": must be a whole number of seconds, at least 0');
+    expect(() => new WorkQueue(chart, 'l', { worker, existingQueue: { host: 'q.x.svc.cluster.local' }, autoscaling: { maxReplicaCount: 2, pollingInterval: Duration.millis(500) } }))
+      .toThrow('test/l: invalid autoscaling.pollingInterval "0.5s": must be a whole number of seconds, at least 1');
   });
 });

@@ -70,6 +70,9 @@ describe('GracefulShutdown', () => {
       .toThrow('test/g: invalid preStopSleepSeconds 5: must be shorter than terminationGracePeriod (5s)');
     expect(() => new GracefulShutdown(chart, 'h', { workload: app, preStopSleepSeconds: -1 }))
       .toThrow('test/h: invalid preStopSleepSeconds -1: must be a whole number of at least 0');
+    // cdk8s's own conversion would throw without naming the construct
+    expect(() => new GracefulShutdown(chart, 'i', { workload: app, terminationGracePeriod: Duration.millis(1500) }))
+      .toThrow('test/i: invalid terminationGracePeriod "1.5s": must be a whole number of seconds, at least 1');
   });
 });
 

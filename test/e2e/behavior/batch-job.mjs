@@ -2,7 +2,7 @@
 // Indexed Job once and with the right result; and a Job with a native sidecar (pi's result
 // shipper) completes: the sidecar starts before the main container, runs beside it, ships its
 // output and is stopped once the main container has finished.
-import { expect, ms } from './lib.mjs';
+import { condition, expect, ms } from './lib.mjs';
 
 /** The Job the native-sidecar check looks at, per namespace (a counterpart points it at its copy). */
 const sidecarJob = new Map();
@@ -22,11 +22,11 @@ const shardSum = (n) => String(10000 * 10000 * n + (10000 * 10001) / 2);
 function checkJob(t, job) {
   const id = `Job ${job.metadata.name}`;
   const { completions = 1, parallelism = 1, completionMode } = job.spec;
-  const failed = (job.status.conditions || []).find((c) => c.type === 'Failed' && c.status === 'True');
+  const failed = condition(job, 'Failed');
   expect(!failed, () => `${id} failed: ${failed.reason} ${failed.message || ''}`);
-  expect((job.status.conditions || []).some((c) => c.type === 'Complete' && c.status === 'True'), `${id} is not Complete`);
+  expect(condition(job, 'Complete'), `${id} is not Complete`);
   expect(job.status.succeeded === completions, `${id}: ${job.status.succeeded} succeeded, declared completions ${completions}`);
-  const pods = t.pods({ 'batch.kubernetes.io/job-name': job.metadata.name }, { all: true }).filter((p) => p.status.phase === 'Succeeded');
+  const pods = t.jobPods(job.metadata.name).filter((p) => p.status.phase === 'Succeeded');
   const main = job.spec.template.spec.containers[0].name;
   expect(pods.length === completions, `${id}: ${pods.length} pods succeeded, declared completions ${completions}`);
   const overlap = maxOverlap(pods, main);
@@ -68,14 +68,14 @@ export default {
         const name = sidecarJob.get(t.ns) ?? t.get('jobs', 'batch-job-pi-job-').metadata.name;
         const complete = () => {
           const job = t.json(['get', 'job', name]);
-          expect((job.status.conditions || []).some((c) => c.type === 'Complete' && c.status === 'True'),
+          expect(condition(job, 'Complete'),
             `Job ${name} is not Complete (${job.status.active || 0} active, ${job.status.succeeded || 0} succeeded)`);
           return job;
         };
         const job = await t.eventually(`Job ${name} complete`, complete, { timeout: p.counterpart ? 10 : 60 });
         const sidecars = (job.spec.template.spec.initContainers || []).filter((c) => c.restartPolicy === 'Always');
         expect(sidecars.length === 1, `Job ${name} has ${sidecars.length} native sidecars`);
-        const pod = t.pods({ 'batch.kubernetes.io/job-name': name }, { all: true }).find((x) => x.status.phase === 'Succeeded');
+        const pod = t.jobPods(name).find((x) => x.status.phase === 'Succeeded');
         expect(pod, `Job ${name} has no succeeded pod`);
         const side = pod.status.initContainerStatuses.find((s) => s.name === sidecars[0].name)?.state?.terminated;
         const main = pod.status.containerStatuses[0].state.terminated;

@@ -4,10 +4,9 @@
 // memcached and in no other, read back from each pod directly by pod IP over the memcached protocol.
 import net from 'node:net';
 import { spawnSync } from 'node:child_process';
-import { expect, isReady, BehaviorFailure } from './lib.mjs';
+import { BehaviorFailure, expect, isReady, sleep } from './lib.mjs';
 
 const KEYS = 20;
-const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
 /**
  * One memcached text-protocol exchange on a new connection: sends `request`, resolves with the

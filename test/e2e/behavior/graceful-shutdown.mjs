@@ -3,10 +3,9 @@
 // termination grace period ends (the app stopped on SIGTERM and was not killed). Observed on a
 // real deletion: the app's own `shutdown: SIGTERM received` log line (ms timestamp, the host's
 // clock) against the moment the host asked for the deletion.
-import { expect } from './lib.mjs';
+import { expect, sleep } from './lib.mjs';
 
 const SIGTERM = /shutdown: SIGTERM received/;
-const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
 /** Seconds of a sleep operand as the demo's `sleep` reads it (`10`, `1.5`, `2s`, `3m`, `1h`, `1d`); NaN otherwise. */
 function sleepOperand(s) {

@@ -3,9 +3,8 @@
 // hands the Lease to another pod within the lease duration; and the pods' ServiceAccount can use
 // its Lease but nothing else: its token reads the Lease and is refused for Secrets, ConfigMaps and
 // the Lease's name in another namespace (real API requests, not `auth can-i`).
-import { expect, probeToken } from './lib.mjs';
+import { expect, probeToken, sleep } from './lib.mjs';
 
-const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
 /** The leader-elected Deployment, its Lease's name and its ServiceAccount. */
 function workload(t, p) {

@@ -22,7 +22,8 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** The field manager of the harness's own applies: re-applying a chart updates what it applied. */
 export const FIELD_MANAGER = 'cdk8s-patterns-e2e';
 
-const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
 /** A behavior that was not observed (as opposed to an error in the check itself). */
 export class BehaviorFailure extends Error {}
@@ -98,6 +99,11 @@ export class BehaviorContext {
     const labels = workloadOrLabels?.spec?.selector?.matchLabels ?? workloadOrLabels?.spec?.selector ?? workloadOrLabels;
     const sel = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
     return this.json(['get', 'pods', '-l', sel]).items.filter((p) => all || !p.metadata.deletionTimestamp);
+  }
+
+  /** Every pod a Job created, finished and terminating ones included. */
+  jobPods(jobName) {
+    return this.pods({ 'batch.kubernetes.io/job-name': jobName }, { all: true });
   }
 
   readyPods(workload) {
@@ -265,6 +271,8 @@ export async function probeToken(t, sa, probes) {
 }
 
 export const podName = (p) => (typeof p === 'string' ? p : p.metadata.name);
+/** An object's condition of `type` when its status is True (a Job's Complete or Failed), else undefined. */
+export const condition = (obj, type) => (obj.status?.conditions || []).find((c) => c.type === type && c.status === 'True');
 export const isReady = (p) => (p.status?.conditions || []).some((c) => c.type === 'Ready' && c.status === 'True');
 export const ms = (iso) => new Date(iso).getTime();
 

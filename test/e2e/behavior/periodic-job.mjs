@@ -4,7 +4,7 @@
 // CronJob as a scheduled one would be) completes all its indexes, each pod seeing its own
 // JOB_COMPLETION_INDEX; a Job from nightly-report completes, its trigger's POST accepted by the
 // chart's reports service; and the CronJob controller deletes the finished Jobs beyond successfulJobsHistoryLimit.
-import { expect } from './lib.mjs';
+import { condition, expect } from './lib.mjs';
 
 const DECLARED = 'the CronJobs carry the schedule, time zone, concurrency policy, deadlines and limits the example declares';
 const COMPLETES = 'a Job created from weekly-compaction completes every index';
@@ -25,14 +25,12 @@ function jobFrom(t, cj, short) {
   return name;
 }
 
-const condition = (job, type) => (job.status?.conditions || []).find((c) => c.type === type && c.status === 'True');
-const jobPods = (t, job) => t.json(['get', 'pods', '-l', `batch.kubernetes.io/job-name=${job}`]).items;
 const lastLine = (t, pod) => t.kubectl(['logs', pod.metadata.name]).stdout.trim().split('\n').pop() || '(no log)';
 
 /** One line on a Job's state and its pods, for failure messages. */
 function jobState(t, name) {
   const job = t.json(['get', 'job', name]);
-  const pods = jobPods(t, name);
+  const pods = t.jobPods(name);
   const failed = pods.filter((p) => p.status.phase === 'Failed');
   const exit = failed[0]?.status.containerStatuses?.[0]?.state?.terminated?.exitCode;
   const why = failed.length ? `; a failed pod exited ${exit} after logging "${lastLine(t, failed[0])}"` : '';
@@ -110,7 +108,7 @@ export default {
         expect(job.status.completedIndexes === (n > 1 ? `0-${n - 1}` : '0'), `${name}: completed indexes "${job.status.completedIndexes}"`);
         // each index ran in a pod of its own and saw its JOB_COMPLETION_INDEX
         const want = (i) => compactionLog.replace('{index}', i);
-        const done = jobPods(t, name).filter((p) => p.status.phase === 'Succeeded');
+        const done = t.jobPods(name).filter((p) => p.status.phase === 'Succeeded');
         for (let i = 0; i < n; i++) {
           const pod = done.find((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === String(i));
           expect(pod, `${name}: no succeeded pod for index ${i}`);
@@ -129,7 +127,7 @@ export default {
         const limit = cronJobs['nightly-report'].job.backoffLimit;
         const name = jobFrom(t, cj, 'nightly-report');
         const job = await complete(t, name, 120);
-        const pods = jobPods(t, name);
+        const pods = t.jobPods(name);
         expect(pods.length <= limit + 1, `${name} took ${pods.length} pods; backoffLimit ${limit} allows ${limit + 1}`);
         const done = pods.find((p) => p.status.phase === 'Succeeded');
         const said = lastLine(t, done);

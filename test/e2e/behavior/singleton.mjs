@@ -5,9 +5,8 @@
 // the rollout ends with exactly one, a new one. The watch sees every change of every pod in the
 // order the API server made it, so a moment with two Ready pods cannot slip between two polls.
 import { spawn } from 'node:child_process';
-import { expect, isReady } from './lib.mjs';
+import { expect, isReady, sleep } from './lib.mjs';
 
-const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 const TEMPLATE = '{.type}|{.object.metadata.uid}|{.object.metadata.name}|{.object.metadata.deletionTimestamp}'
   + '|{.object.status.conditions[?(@.type=="Ready")].status}{"\\n"}';
 

@@ -2,19 +2,18 @@
 // is processed exactly once (Redis counters, the `done` set, the empty list and the workers' own logs
 // agree item by item); and the static split, an Indexed Job, runs each of its indexes exactly once
 // (`status.completedIndexes` and one `report shard <i> done` log line per index).
-import { expect } from './lib.mjs';
+import { condition, expect } from './lib.mjs';
 
 // What a counterpart points the checks at, by namespace (the checks get a shallow copy of the params).
 const targets = new Map();
 const target = (t) => targets.get(t.ns) ?? {};
 
 const env = (job, name) => job.spec.template.spec.containers[0].env?.find((e) => e.name === name)?.value;
-const isComplete = (job) => (job.status?.conditions || []).some((c) => c.type === 'Complete' && c.status === 'True');
 const conditions = (job) => (job.status?.conditions || []).filter((c) => c.status === 'True').map((c) => c.type).join(', ') || 'none';
 
 /** Every pod a Job ran (also failed ones) with its log. */
 function jobLogs(t, job) {
-  const pods = t.json(['get', 'pods', '-l', `batch.kubernetes.io/job-name=${job.metadata.name}`]).items;
+  const pods = t.jobPods(job.metadata.name);
   const container = job.spec.template.spec.containers[0].name;
   return pods.map((p) => ({ pod: p, log: t.run(['logs', p.metadata.name, '-c', container]) }));
 }
@@ -56,8 +55,8 @@ function copyOf(job, name, { env: override = {}, spec = {} } = {}) {
 async function completed(t, name, timeout) {
   await t.eventually(`Job ${name} complete`, () => {
     const job = t.json(['get', 'job', name]);
-    expect(!(job.status?.conditions || []).some((c) => c.type === 'Failed' && c.status === 'True'), `Job ${name} failed`);
-    return isComplete(job);
+    expect(!condition(job, 'Failed'), `Job ${name} failed`);
+    return condition(job, 'Complete');
   }, { timeout });
 }
 
@@ -91,10 +90,10 @@ export default {
         expect(Number(processed) === n && duplicates === '0' && Number(done) === n && left === '0', seen);
 
         const [producer] = byRole('producer');
-        expect(producer && isComplete(producer), `queue ${queue}: no Complete producer Job (${producer ? conditions(producer) : 'none'})`);
+        expect(producer && condition(producer, 'Complete'), `queue ${queue}: no Complete producer Job (${producer ? conditions(producer) : 'none'})`);
         const workers = byRole('worker');
         expect(workers.length === 1, `queue ${queue}: ${workers.length} worker Jobs drain it (${workers.map((j) => j.metadata.name).join(', ')})`);
-        expect(isComplete(workers[0]), `workers Job ${workers[0].metadata.name} is not Complete (conditions: ${conditions(workers[0])})`);
+        expect(condition(workers[0], 'Complete'), `workers Job ${workers[0].metadata.name} is not Complete (conditions: ${conditions(workers[0])})`);
 
         // The workers' own account: each item named by exactly one `processed <item>` line.
         const prefix = producer.spec.template.spec.containers[0].args?.find((a) => a.startsWith('--bucket='))?.slice(9) ?? queue;
@@ -129,7 +128,7 @@ export default {
         const notCompleted = Array.from({ length: n }, (_, i) => i).filter((i) => !completedIdx.includes(i));
         expect(!notCompleted.length, `Job ${name} (conditions: ${conditions(job)}): completedIndexes "${job.status?.completedIndexes ?? ''}" `
           + `of ${n}, indexes ${notCompleted.join(', ')} not completed`);
-        expect(isComplete(job), `Job ${name} is not Complete (conditions: ${conditions(job)})`);
+        expect(condition(job, 'Complete'), `Job ${name} is not Complete (conditions: ${conditions(job)})`);
         const done = new Map();
         const logs = jobLogs(t, job);
         for (const { log } of logs) {

@@ -41,7 +41,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   publishToGo: { moduleName: 'github.com/cdk8s-patterns/cdk8s-patterns-go' },
 
-  devDeps: ['ajv@^8', 'yaml@^2'],
+  devDeps: ['ajv@^8', 'yaml@^2', 'fast-check@^4'],
   gitignore: ['/examples/dist/', '/.cache/', '__pycache__/'],
 });
 

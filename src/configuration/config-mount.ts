@@ -73,13 +73,5 @@ export function targetContainers(scope: Construct, workload: kplus.AbstractPod, 
   });
 }
 
-/** Fails unless an image reference is pinned to a tag other than `latest` or to a digest. */
-export function validatePinnedImage(scope: Construct, field: string, image: string): string {
-  const digest = /@sha256:[a-f0-9]{64}$/.test(image);
-  const lastSegment = image.split('/').pop() ?? '';
-  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
-  if (!digest && (tag === undefined || tag === '' || tag === 'latest')) {
-    invalid(scope, field, image, 'must be pinned to a version tag other than "latest" or to a sha256 digest, so that a new configuration is a new image reference and rolls the pods');
-  }
-  return image;
-}
+/** Why the configuration patterns pin their images. */
+export const ROLLS_PODS = 'so that a new configuration is a new image reference and rolls the pods';

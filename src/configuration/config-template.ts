@@ -1,12 +1,12 @@
 import { Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addConfigInitMount, validatePinnedImage } from './config-mount';
+import { ROLLS_PODS, addConfigInitMount } from './config-mount';
 import { HashedConfigMap } from './hashed-config-map';
 import { StandardLabels } from '../core/labels';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
-import { invalid, validateDnsLabel } from '../core/validation';
+import { invalid, validateDnsLabel, validatePinnedImage } from '../core/validation';
 
 /**
  * The gomplate image that renders the templates by default: gomplate's official image, published
@@ -137,7 +137,7 @@ export class ConfigTemplate extends Construct {
     const files = Object.keys(props.templates).sort();
     if (files.length === 0) invalid(this, 'templates', props.templates, 'must hold at least one template');
     const parameters = selectParameters(this, props);
-    const image = validatePinnedImage(this, 'image', props.image ?? GOMPLATE_IMAGE);
+    const image = validatePinnedImage(this, 'image', props.image ?? GOMPLATE_IMAGE, ROLLS_PODS);
     const name = props.initContainerName ?? 'config-template';
     validateDnsLabel(this, 'initContainerName', name);
 

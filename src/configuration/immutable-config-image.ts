@@ -1,10 +1,10 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addConfigInitMount, validatePinnedImage } from './config-mount';
+import { ROLLS_PODS, addConfigInitMount } from './config-mount';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
-import { invalid, validateAbsolutePath } from '../core/validation';
+import { invalid, validateAbsolutePath, validatePinnedImage } from '../core/validation';
 
 /** Where the init container mounts the emptyDir it copies the configuration into. */
 const COPY_TARGET = '/immutable-config';
@@ -126,7 +126,7 @@ export class ImmutableConfigImage extends Construct {
   constructor(scope: Construct, id: string, props: ImmutableConfigImageProps) {
     super(scope, id);
     this.workload = props.workload;
-    this.image = validatePinnedImage(this, 'image', selectImage(this, props));
+    this.image = validatePinnedImage(this, 'image', selectImage(this, props), ROLLS_PODS);
     for (const c of [...props.workload.containers, ...props.workload.initContainers]) {
       if (c.image === this.image) {
         invalid(this, 'image', this.image, `must differ from the image of container ${c.name}: the configuration ships in its own image, apart from the application`);

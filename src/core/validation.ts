@@ -32,16 +32,109 @@ export function formatValue(value: unknown): string {
 }
 
 // Each validator checks the type first: JavaScript and jsii callers may pass anything, and get the
-// same message as TypeScript callers instead of a TypeError.
+// same message as TypeScript callers instead of a TypeError. The patterns (`is...`) are the one
+// definition of each name rule; the validation plugin checks manifests with the same ones.
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
+/** Whether a value is a DNS-1123 label (at most 63 characters). */
+export function isDnsLabel(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 63 && DNS_LABEL.test(value);
+}
+
+/** Whether a value is a DNS-1035 label: a DNS-1123 label that starts with a letter (Service names). */
+export function isDns1035Label(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 63 && DNS_1035_LABEL.test(value);
+}
+
+/** Whether a value is a DNS-1123 subdomain (at most 253 characters). */
+export function isDnsSubdomain(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 253 && DNS_SUBDOMAIN.test(value);
+}
+
+/** Whether a value is a port name (IANA_SVC_NAME): at most 15 characters, at least one letter, no "--". */
+export function isPortName(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 15 && IANA_SVC_NAME.test(value) && !value.includes('--') && /[a-z]/.test(value);
+}
+
+/** Whether a value is a label value (at most 63 characters, may be empty). */
+export function isLabelValue(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+/** Whether a value is an environment variable name as the API server accepts it. */
+export function isEnvVarName(value: unknown): value is string {
+  return typeof value === 'string' && ENV_VAR_NAME.test(value);
+}
+
+/** Whether a value is a TCP/UDP port number (an integer from 1 to 65535). */
+export function isPort(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
+/**
+ * Whether an image reference is pinned: to a version tag other than `latest`, or to a sha256
+ * digest. (A registry port such as `host:5000/app` is not a tag.)
+ */
+export function isPinnedImage(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  if (/@sha256:[a-f0-9]{64}$/.test(value)) return true;
+  const lastSegment = value.split('/').pop() ?? '';
+  const tag = lastSegment.includes(':') ? lastSegment.split(':').pop() : undefined;
+  return tag !== undefined && tag !== '' && tag !== 'latest';
+}
+
+/**
+ * A required prop: JavaScript callers can omit it and jsii callers can pass null, which
+ * TypeScript's types do not stop.
+ */
+export function required<T>(scope: Construct, field: string, value: T | undefined | null, allowed: string): T {
+  if (value === undefined || value === null) invalid(scope, field, value, `is required: ${allowed}`);
+  return value;
+}
+
+/** The props object of a construct: JavaScript and jsii callers may pass none, or something else. */
+export function validateProps<T>(scope: Construct, props: T | undefined | null, requiredFields: string[] = []): T {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    invalid(scope, 'props', props, requiredFields.length > 0 ? `must be an object with at least ${requiredFields.join(', ')}` : 'must be an object');
+  }
+  for (const f of requiredFields) {
+    const v = (props as any)[f];
+    if (v === undefined || v === null) invalid(scope, f, v, 'is required');
+  }
+  return props;
+}
+
+/** A list prop: refuses anything that is not an array (a JavaScript caller's string, an object). */
+export function validateList<T>(scope: Construct, field: string, value: T[]): T[] {
+  if (!Array.isArray(value)) invalid(scope, field, value, 'must be a list');
+  return value;
+}
+
+/** A container image reference: non-empty, without whitespace. */
+export function validateImage(scope: Construct, field: string, value: string): string {
+  if (typeof value !== 'string' || value.length === 0 || /\s/.test(value) || value !== value.trim()) {
+    invalid(scope, field, value, 'must be a container image reference such as "nginx:1.27.2" or "registry.example.com/team/app@sha256:<digest>": non-empty, without spaces');
+  }
+  return value;
+}
+
+/** An image reference pinned to a version tag other than `latest` or to a sha256 digest. */
+export function validatePinnedImage(scope: Construct, field: string, value: string, why: string): string {
+  validateImage(scope, field, value);
+  if (!isPinnedImage(value)) {
+    invalid(scope, field, value, `must be pinned to a version tag other than "latest" or to a sha256 digest, ${why}`);
+  }
+  return value;
+}
+
 /** A DNS-1123 label: object names of Services, Namespaces, containers and ports' hosts. */
 export function validateDnsLabel(scope: Construct, field: string, value: string): string {
-  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
+  if (!isDnsLabel(value)) {
     invalid(scope, field, value, 'must be a DNS-1123 label: at most 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit');
   }
   return value;
@@ -49,7 +142,7 @@ export function validateDnsLabel(scope: Construct, field: string, value: string)
 
 /** A DNS-1123 subdomain: names of most objects (ConfigMaps, Deployments, ...). */
 export function validateDnsSubdomain(scope: Construct, field: string, value: string): string {
-  if (typeof value !== 'string' || value.length > 253 || !DNS_SUBDOMAIN.test(value)) {
+  if (!isDnsSubdomain(value)) {
     invalid(scope, field, value, 'must be a DNS-1123 subdomain: at most 253 characters of a-z, 0-9, "-" and ".", starting and ending with a letter or digit');
   }
   return value;
@@ -57,7 +150,7 @@ export function validateDnsSubdomain(scope: Construct, field: string, value: str
 
 /** A label value: at most 63 characters, alphanumerics with "-", "_" and "." inside. */
 export function validateLabelValue(scope: Construct, field: string, value: string): string {
-  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+  if (!isLabelValue(value)) {
     invalid(scope, field, value, 'must be a label value: at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit');
   }
   return value;
@@ -65,7 +158,7 @@ export function validateLabelValue(scope: Construct, field: string, value: strin
 
 /** A TCP/UDP port number. */
 export function validatePort(scope: Construct, field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+  if (!isPort(value)) {
     invalid(scope, field, value, 'must be an integer port number from 1 to 65535');
   }
   return value;
@@ -73,7 +166,7 @@ export function validatePort(scope: Construct, field: string, value: number): nu
 
 /** A named port (IANA_SVC_NAME): what Services and probes refer to. */
 export function validatePortName(scope: Construct, field: string, value: string): string {
-  if (typeof value !== 'string' || value.length > 15 || !IANA_SVC_NAME.test(value) || value.includes('--') || !/[a-z]/.test(value)) {
+  if (!isPortName(value)) {
     invalid(scope, field, value, 'must be a port name: at most 15 characters of a-z, 0-9 and "-", with at least one letter, no "--", starting and ending with a letter or digit');
   }
   return value;
@@ -81,7 +174,7 @@ export function validatePortName(scope: Construct, field: string, value: string)
 
 /** A count that must be at least one (replicas of an HA workload, parallelism, thresholds). */
 export function validatePositiveInt(scope: Construct, field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     invalid(scope, field, value, 'must be a whole number of at least 1');
   }
   return value;
@@ -89,7 +182,7 @@ export function validatePositiveInt(scope: Construct, field: string, value: numb
 
 /** A count that may be zero (delays, retries). */
 export function validateNonNegativeInt(scope: Construct, field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
     invalid(scope, field, value, 'must be a whole number of at least 0');
   }
   return value;
@@ -97,7 +190,7 @@ export function validateNonNegativeInt(scope: Construct, field: string, value: n
 
 /** An environment variable name as the API server accepts it. */
 export function validateEnvVarName(scope: Construct, field: string, value: string): string {
-  if (typeof value !== 'string' || !ENV_VAR_NAME.test(value)) {
+  if (!isEnvVarName(value)) {
     invalid(scope, field, value, 'must be an environment variable name: letters, digits, "_", "-" and ".", not starting with a digit');
   }
   return value;
@@ -115,6 +208,7 @@ export function validateAbsolutePath(scope: Construct, field: string, value: str
  * A duration that must be (cdk8s's own conversion throws without a construct path) a whole number of seconds, at least `min`; returns the seconds.
  */
 export function wholeSeconds(scope: Construct, field: string, duration: Duration, min: number, why?: string): number {
+  if (!(duration instanceof Duration)) invalid(scope, field, duration, 'must be a Duration, e.g. Duration.seconds(30)');
   const seconds = duration.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds < min) {
     invalid(scope, field, `${seconds}s`, `must be a whole number of seconds, at least ${min}${why ? `: ${why}` : ''}`);

@@ -5,6 +5,7 @@
  * Not part of the jsii API: it is reached as `cdk8s-patterns/lib/plugin` only.
  */
 import { RestrictedProfile } from '../core/restricted-profile';
+import { isPinnedImage, isPortName } from '../core/validation';
 
 /** A rule the engine checks. */
 export interface RuleInfo {
@@ -179,13 +180,7 @@ function containersOf(spec: any, prefix: string): { c: any; field: string; longR
 
 /** Whether an image reference is pinned: a digest, or a tag other than `latest`. */
 export function imageIsPinned(image: string | undefined): boolean {
-  if (!image) return false;
-  if (/@sha256:[0-9a-f]{64}$/.test(image)) return true;
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const colon = lastSegment.lastIndexOf(':');
-  if (colon < 0) return false;
-  const tag = lastSegment.slice(colon + 1);
-  return tag !== '' && tag !== 'latest';
+  return isPinnedImage(image);
 }
 
 /**
@@ -257,7 +252,7 @@ export function checkManifests(manifests: any[], options: CheckOptions = {}): Fi
           if (!volumes.has(vm.name)) add('volume-mounts-exist', index, m, `${field}.volumeMounts[${vm.mountPath}]`, `names volume ${show(vm.name)}, which the pod does not have`);
         }
         for (const port of c.ports ?? []) {
-          if (port.name !== undefined && (port.name.length > 15 || !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(port.name) || !/[a-z]/.test(port.name) || port.name.includes('--'))) {
+          if (port.name !== undefined && !isPortName(port.name)) {
             add('port-names-valid', index, m, `${field}.ports[${port.containerPort}].name`, `${show(port.name)} is not an IANA service name (at most 15 characters of a-z, 0-9 and "-", with a letter)`);
           }
         }

@@ -99,7 +99,7 @@ describe('RestrictedPods', () => {
     const chart = Testing.chart();
     new kplus.Deployment(chart, 'bad', { containers: [{ name: 'root', image: 'x/y:1', securityContext: { privileged: true } }] });
     RestrictedPods.applyTo(chart);
-    expect(() => Testing.synth(chart)).toThrow(/test\/bad: container root: securityContext.privileged is true; Pod Security "restricted" forbids it/);
+    expect(() => Testing.synth(chart)).toThrow('test/bad: invalid containers[root].securityContext.privileged true: must be false: privileged containers are not allowed by Pod Security "restricted"'+'; RestrictedPods.applyTo(test) does not override what a container asks for');
   });
 
   test('covers workloads added after the call', () => {
@@ -177,9 +177,9 @@ describe('PodSpecFields: fields cdk8s-plus-28 lacks reach the YAML', () => {
     const chart = Testing.chart();
     const d = web(chart);
     expect(() => PodSpecFields.setProbes(d, 'nope', { readiness: HealthProbe.tcp({ port: 80 }) }))
-      .toThrow('test/web: invalid container name "nope": must name a container of this pod: web');
+      .toThrow('test/web: invalid container name "nope": must name a container of test/web: web');
     expect(() => PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE, maxSkew: 0 }))
-      .toThrow('test/web: invalid topologySpread.maxSkew 0: must be a whole number of at least 1');
+      .toThrow('test/web (PodSpecFields.addTopologySpread): invalid topologySpread.maxSkew 0: must be a whole number of at least 1');
     PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE });
     expect(() => PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE }))
       .toThrow('test/web: invalid topologySpread.topologyKey "topology.kubernetes.io/zone": may be spread over once per workload');

@@ -72,10 +72,10 @@ describe('container security settings that break Pod Security "restricted" fail 
   });
 
   test.each([
-    [{ allowPrivilegeEscalation: true }, 'test/web: container web: securityContext.allowPrivilegeEscalation is true; Pod Security "restricted" forbids it'],
-    [{ ensureNonRoot: false }, 'test/web: container web: securityContext.ensureNonRoot is false; Pod Security "restricted" requires non-root'],
-    [{ user: 0 }, 'test/web: container web: securityContext.user is 0; Pod Security "restricted" requires non-root'],
-    [{ capabilities: { add: [kplus.Capability.NET_ADMIN] } }, 'test/web: container web: securityContext.capabilities.add has NET_ADMIN; only NET_BIND_SERVICE is allowed'],
+    [{ allowPrivilegeEscalation: true }, 'test/web: invalid containers[web].securityContext.allowPrivilegeEscalation true: must be false under Pod Security "restricted"; RestrictedPods.applyTo(test) does not override what a container asks for'],
+    [{ ensureNonRoot: false }, 'test/web: invalid containers[web].securityContext.runAsNonRoot false: must be true under Pod Security "restricted"; RestrictedPods.applyTo(test) does not override what a container asks for'],
+    [{ user: 0 }, 'test/web: invalid containers[web].securityContext.runAsUser 0: must be a non-zero UID under Pod Security "restricted"; RestrictedPods.applyTo(test) does not override what a container asks for'],
+    [{ capabilities: { add: [kplus.Capability.NET_ADMIN] } }, 'test/web: invalid containers[web].securityContext.capabilities.add ["NET_ADMIN"]: may only contain NET_BIND_SERVICE under Pod Security "restricted"; RestrictedPods.applyTo(test) does not override what a container asks for'],
   ])('RestrictedPods refuses %j', (securityContext, message) => {
     const c = Testing.chart();
     new kplus.Deployment(c, 'web', { containers: [{ name: 'web', image: 'x/web:1', securityContext }] });
@@ -102,7 +102,7 @@ describe('other validations', () => {
     const c = Testing.chart();
     const d = new kplus.Deployment(c, 'web', { containers: [{ image: 'x/web:1' }] });
     expect(() => PodSpecFields.setTerminationGracePeriod(d, Duration.millis(1500)))
-      .toThrow('test/web: invalid terminationGracePeriod 1.5: must be a whole number of seconds, at least 0');
+      .toThrow('test/web: invalid terminationGracePeriod 1.5s: must be a whole number of seconds, at least 0');
   });
 
   test('twemproxy server ports', () => {

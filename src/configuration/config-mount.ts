@@ -1,11 +1,11 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerDefaults, assertContainerNameFree, hardenedContainerProps } from '../core/container-defaults';
-import { isHelperContainer } from '../core/pod-attachment';
+import { ContainerDefaults, hardenedContainerProps } from '../core/container-defaults';
+import { ContainerRank, PodMutations } from '../core/pod-mutations';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
-import { invalid, validateAbsolutePath, validateDnsLabel } from '../core/validation';
+import { invalid, validateAbsolutePath, validateDnsLabel, validateList } from '../core/validation';
 
 /**
  * What the configuration pod patterns share: an init container that writes files into an
@@ -37,34 +37,28 @@ export interface ConfigInitMountResult {
 export function addConfigInitMount(scope: Construct, opts: ConfigInitMount): ConfigInitMountResult {
   const name = opts.initContainer.name!;
   validateDnsLabel(scope, 'initContainerName', name);
-  assertContainerNameFree(scope, opts.workload, 'initContainerName', name);
   validateAbsolutePath(scope, 'mountPath', opts.mountPath);
   validateDnsLabel(scope, 'volumeName', opts.volumeName);
-  const taken = [...new Set([
-    ...opts.workload.volumes.map(v => v.name),
-    ...[...opts.workload.containers, ...opts.workload.initContainers].flatMap(c => c.mounts.map(m => m.volume.name)),
-  ])];
-  if (taken.includes(opts.volumeName)) {
-    invalid(scope, 'volumeName', opts.volumeName, `must differ from the pod's other volume names: ${taken.join(', ')}`);
-  }
   const targets = targetContainers(scope, opts.workload, opts.containers);
 
   const d: ContainerDefaults = { preset: opts.resources ?? ResourcePreset.MICRO, security: opts.security };
   const hardened = hardenedContainerProps(scope, 'initContainer', opts.initContainer, d);
-  const initContainer = opts.workload.addInitContainer(hardened);
+  const mutations = PodMutations.of(opts.workload);
+  const initContainer = mutations.addContainer(scope, 'initContainer', hardened, ContainerRank.CONFIGURATION, { init: true, helper: false, nameField: 'initContainerName' });
   const volume = kplus.Volume.fromEmptyDir(scope, 'config-volume', opts.volumeName, { sizeLimit: opts.sizeLimit ?? Size.mebibytes(64) });
-  initContainer.mount(opts.initMountPath, volume);
-  for (const c of targets) c.mount(opts.mountPath, volume, { readOnly: true });
+  mutations.mount(scope, 'initMountPath', initContainer, opts.initMountPath, volume);
+  for (const c of targets) mutations.mount(scope, 'mountPath', c, opts.mountPath, volume, { readOnly: true });
   return { initContainer, volume, mountedInto: targets };
 }
 
 /** The named application containers, or every container the user wrote. */
 export function targetContainers(scope: Construct, workload: kplus.AbstractPod, names?: string[]): kplus.Container[] {
-  const app = workload.containers.filter(c => !isHelperContainer(c));
+  const app = workload.containers.filter(c => !PodMutations.isHelper(workload, c.name));
   if (names === undefined) {
     if (app.length === 0) invalid(scope, 'workload', workload.node.path, 'must have at least one container before a pod pattern attaches to it');
     return app;
   }
+  validateList(scope, 'containers', names);
   if (names.length === 0) invalid(scope, 'containers', names, 'must name at least one container (leave it unset for all of them)');
   return names.map(n => {
     const found = workload.containers.find(c => c.name === n);

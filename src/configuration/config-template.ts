@@ -6,7 +6,9 @@ import { HashedConfigMap } from './hashed-config-map';
 import { StandardLabels } from '../core/labels';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
-import { invalid, validateDnsLabel, validatePinnedImage } from '../core/validation';
+import { validateWorkload } from '../core/pod-attachment';
+import { PodMutations } from '../core/pod-mutations';
+import { invalid, validateDnsLabel, validatePinnedImage, validateProps } from '../core/validation';
 
 /**
  * The gomplate image that renders the templates by default: gomplate's official image, published
@@ -133,7 +135,9 @@ export class ConfigTemplate extends Construct {
 
   constructor(scope: Construct, id: string, props: ConfigTemplateProps) {
     super(scope, id);
-    this.workload = props.workload;
+    validateProps(this, props, ['workload', 'templates']);
+    this.workload = validateWorkload(this, props.workload);
+    if (typeof props.templates !== 'object' || Array.isArray(props.templates)) invalid(this, 'templates', props.templates, 'must map file names to template text');
     const files = Object.keys(props.templates).sort();
     if (files.length === 0) invalid(this, 'templates', props.templates, 'must hold at least one template');
     const parameters = selectParameters(this, props);
@@ -168,8 +172,9 @@ export class ConfigTemplate extends Construct {
     this.initContainer = result.initContainer;
     this.volume = result.volume;
     this.mountPath = props.mountPath ?? '/config';
-    this.initContainer.mount(TEMPLATES_DIR, kplus.Volume.fromConfigMap(this, 'templates-volume', this.templatesConfigMap, { name: `${name}-in` }), { readOnly: true });
-    this.initContainer.mount(PARAMS_DIR, kplus.Volume.fromConfigMap(this, 'params-volume', this.parametersConfigMap, { name: `${name}-params` }), { readOnly: true });
+    const mutations = PodMutations.of(props.workload);
+    mutations.mount(this, 'templates', this.initContainer, TEMPLATES_DIR, kplus.Volume.fromConfigMap(this, 'templates-volume', this.templatesConfigMap, { name: `${name}-in` }), { readOnly: true });
+    mutations.mount(this, 'parameters', this.initContainer, PARAMS_DIR, kplus.Volume.fromConfigMap(this, 'params-volume', this.parametersConfigMap, { name: `${name}-params` }), { readOnly: true });
   }
 }
 

@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { ROLLS_PODS, addConfigInitMount } from './config-mount';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
-import { invalid, validateAbsolutePath, validatePinnedImage } from '../core/validation';
+import { validateWorkload } from '../core/pod-attachment';
+import { invalid, validateAbsolutePath, validatePinnedImage, validateProps } from '../core/validation';
 
 /** Where the init container mounts the emptyDir it copies the configuration into. */
 const COPY_TARGET = '/immutable-config';
@@ -125,7 +126,8 @@ export class ImmutableConfigImage extends Construct {
 
   constructor(scope: Construct, id: string, props: ImmutableConfigImageProps) {
     super(scope, id);
-    this.workload = props.workload;
+    validateProps(this, props, ['workload']);
+    this.workload = validateWorkload(this, props.workload);
     this.image = validatePinnedImage(this, 'image', selectImage(this, props), ROLLS_PODS);
     for (const c of [...props.workload.containers, ...props.workload.initContainers]) {
       if (c.image === this.image) {
@@ -137,7 +139,7 @@ export class ImmutableConfigImage extends Construct {
       invalid(this, 'sourcePath', sourcePath, `must lie outside ${COPY_TARGET}, where the init container mounts the emptyDir it copies into`);
     }
     this.mountPath = props.mountPath ?? '/config';
-    if (props.copyCommand !== undefined && props.copyCommand.length === 0) {
+    if (props.copyCommand !== undefined && (!Array.isArray(props.copyCommand) || props.copyCommand.length === 0 || props.copyCommand.some(a => typeof a !== 'string'))) {
       invalid(this, 'copyCommand', props.copyCommand, 'must hold at least the executable (leave it unset for cp -R)');
     }
     const name = props.initContainerName ?? 'config-image';

@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ResourcePreset } from './resource-preset';
 import { ContainerSecurityOptions, mergeSecurityContext } from './security';
-import { invalid, validateDnsLabel } from './validation';
+import { PodMutations } from './pod-mutations';
+import { invalid, validateAbsolutePath, validateDnsLabel, validateEnvVarName, validateImage, validateList, validatePort, validatePortName } from './validation';
 
 /**
  * Defaults applied to a container this library adds to a pod.
@@ -25,12 +26,7 @@ export function hardenedContainerProps(
   props: kplus.ContainerProps,
   defaults: ContainerDefaults,
 ): kplus.ContainerProps {
-  if (props.name !== undefined) validateDnsLabel(scope, `${field}.name`, props.name);
-  (props.ports ?? []).forEach((p, j) => {
-    if (p.hostPort !== undefined) {
-      invalid(scope, `${field}.ports[${j}].hostPort`, p.hostPort, 'must be unset: host ports are not allowed by Pod Security "restricted"; use a Service');
-    }
-  });
+  validateContainerProps(scope, field, props);
   return {
     ...props,
     securityContext: mergeSecurityContext(scope, `${field}.securityContext`, props.securityContext, defaults.security),
@@ -39,23 +35,49 @@ export function hardenedContainerProps(
 }
 
 /**
- * Gives a container with a read-only root filesystem a small writable `/tmp` (an emptyDir).
+ * Checks the container fields the API server validates, so that a bad value fails here with
+ * the construct's path instead of at apply time (or inside cdk8s-plus without one): the name,
+ * the image, ports (numbers, names, no number or name twice, no host ports), variable names and
+ * mount paths.
  */
-export function mountWritableTmp(scope: Construct, container: kplus.Container): kplus.Volume {
-  const volume = kplus.Volume.fromEmptyDir(scope, `${container.name}-tmp`, `${container.name}-tmp`, {
-    sizeLimit: Size.mebibytes(64),
+export function validateContainerProps(scope: Construct, field: string, props: kplus.ContainerProps): void {
+  if (props === null || typeof props !== 'object') invalid(scope, field, props, 'must be container props with at least an image');
+  if (props.name !== undefined) validateDnsLabel(scope, `${field}.name`, props.name);
+  validateImage(scope, `${field}.image`, props.image);
+  const ports = props.ports === undefined ? [] : validateList(scope, `${field}.ports`, props.ports);
+  const numbers = new Set<number>();
+  const names = new Set<string>();
+  ports.forEach((p, j) => {
+    validatePort(scope, `${field}.ports[${j}].number`, p?.number);
+    if (p.name !== undefined) validatePortName(scope, `${field}.ports[${j}].name`, p.name);
+    if (p.hostPort !== undefined) {
+      invalid(scope, `${field}.ports[${j}].hostPort`, p.hostPort, 'must be unset: host ports are not allowed by Pod Security "restricted"; use a Service');
+    }
+    if (numbers.has(p.number)) invalid(scope, `${field}.ports[${j}].number`, p.number, 'must not repeat a port of the container');
+    if (p.name !== undefined && names.has(p.name)) invalid(scope, `${field}.ports[${j}].name`, p.name, 'must not repeat a port name of the container');
+    numbers.add(p.number);
+    if (p.name !== undefined) names.add(p.name);
   });
-  container.mount('/tmp', volume);
-  return volume;
+  if (props.portNumber !== undefined) {
+    validatePort(scope, `${field}.portNumber`, props.portNumber);
+    if (numbers.has(props.portNumber)) invalid(scope, `${field}.portNumber`, props.portNumber, 'must not repeat a number of ports (give it once)');
+  }
+  for (const name of Object.keys(props.envVariables ?? {})) validateEnvVarName(scope, `${field}.envVariables`, name);
+  const paths = new Set<string>();
+  (props.volumeMounts === undefined ? [] : validateList(scope, `${field}.volumeMounts`, props.volumeMounts)).forEach((m, j) => {
+    validateAbsolutePath(scope, `${field}.volumeMounts[${j}].path`, m?.path);
+    if (paths.has(m.path)) invalid(scope, `${field}.volumeMounts[${j}].path`, m.path, 'must not repeat a mount path of the container');
+    paths.add(m.path);
+  });
 }
 
 /**
- * Fails when a pod already has a container (or init container) of that name: the API server
- * would reject the pod.
+ * Gives a container with a read-only root filesystem a small writable `/tmp` (an emptyDir).
  */
-export function assertContainerNameFree(scope: Construct, workload: kplus.AbstractPod, field: string, name: string): void {
-  const taken = [...workload.containers, ...workload.initContainers].map(c => c.name);
-  if (taken.includes(name)) {
-    invalid(scope, field, name, `must differ from the pod's other container names: ${taken.join(', ')}`);
-  }
+export function mountWritableTmp(scope: Construct, workload: kplus.AbstractPod, container: kplus.Container): kplus.Volume {
+  const volume = kplus.Volume.fromEmptyDir(scope, `${container.name}-tmp`, `${container.name}-tmp`, {
+    sizeLimit: Size.mebibytes(64),
+  });
+  PodMutations.of(workload).mount(scope, 'writableTmp', container, '/tmp', volume);
+  return volume;
 }

@@ -1,9 +1,10 @@
-import { Size } from 'cdk8s';
+import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerDefaults, assertContainerNameFree, hardenedContainerProps, mountWritableTmp } from './container-defaults';
+import { ContainerDefaults, hardenedContainerProps, mountWritableTmp } from './container-defaults';
 import { ContainerProbes } from './health-probe';
-import { PodSpecFields } from './pod-spec-fields';
+import { ContainerRank, PodMutations } from './pod-mutations';
+import { setProbes } from './pod-spec-fields';
 import { ResourcePreset } from './resource-preset';
 import { ContainerSecurityOptions } from './security';
 import { invalid, validateAbsolutePath, validateDnsLabel } from './validation';
@@ -59,6 +60,30 @@ export interface PodAttachmentProps {
 }
 
 /**
+ * Checks the workload a pod pattern attaches to: a cdk8s-plus pod-bearing workload, in the
+ * pattern's chart. A pattern in another chart would create its objects (a PodDisruptionBudget,
+ * a ConfigMap) in another namespace than the pods, where they select or reach nothing.
+ */
+export function validateWorkload<T extends kplus.AbstractPod>(scope: Construct, workload: T, kind: string = 'a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod'): T {
+  if (!(workload instanceof kplus.AbstractPod)) {
+    invalid(scope, 'workload', describe(workload), `must be ${kind}`);
+  }
+  const mine = Chart.of(scope);
+  const theirs = Chart.of(workload);
+  if (mine !== theirs) {
+    const ns = (c: Chart) => (c.namespace ? ` (namespace ${c.namespace})` : '');
+    invalid(scope, 'workload', workload.node.path, `must be in the same chart as the pattern, ${mine.node.path}${ns(mine)}, not in ${theirs.node.path}${ns(theirs)}: create the pattern in the workload's chart`);
+  }
+  return workload;
+}
+
+/** What a wrong value is, for an error message (a construct by its path, not its JSON). */
+function describe(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && 'node' in (value as any)) return `${(value as any).constructor?.name} ${(value as any).node?.path}`;
+  return value;
+}
+
+/**
  * Finds the application container of a workload by name, or its first container.
  */
 export function findMainContainer(scope: Construct, workload: kplus.AbstractPod, name?: string): kplus.Container {
@@ -82,19 +107,18 @@ export function attachHelperContainer(
   scope: Construct,
   props: PodAttachmentProps,
   container: kplus.ContainerProps,
-  defaults: { readonly name: string; readonly probes?: ContainerProbes },
+  defaults: { readonly name: string; readonly probes?: ContainerProbes; readonly fields?: { readonly portField?: string; readonly portNameField?: string } },
 ): kplus.Container {
   const name = container.name ?? defaults.name;
-  assertContainerNameFree(scope, props.workload, 'container.name', name);
   const d: ContainerDefaults = { preset: props.resources ?? ResourcePreset.MICRO, security: props.security };
   const hardened = hardenedContainerProps(scope, 'container', { ...container, name }, d);
-  const added = props.nativeSidecar
-    ? props.workload.addInitContainer({ ...hardened, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS })
-    : props.workload.addContainer(hardened);
-  HELPERS.add(added);
-  if (props.writableTmp) mountWritableTmp(scope, added);
-  if (defaults.probes) PodSpecFields.setProbes(props.workload, name, defaults.probes);
-  if (props.shareProcessNamespace) PodSpecFields.shareProcessNamespace(props.workload);
+  const mutations = PodMutations.of(props.workload);
+  const native = props.nativeSidecar ?? false;
+  const added = mutations.addContainer(scope, 'container', native ? { ...hardened, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS } : hardened,
+    ContainerRank.HELPER, { init: native, helper: true, ...defaults.fields });
+  if (props.writableTmp) mountWritableTmp(scope, props.workload, added);
+  if (defaults.probes) setProbes(scope, props.workload, name, defaults.probes);
+  if (props.shareProcessNamespace) mutations.setPodField(scope.node.path, 'shareProcessNamespace', true);
   return added;
 }
 
@@ -113,22 +137,13 @@ export interface SharedEmptyDir {
 /**
  * Creates an emptyDir and mounts it into both the helper and the application container.
  */
-export function shareEmptyDir(scope: Construct, field: string, helper: kplus.Container, main: kplus.Container, share: SharedEmptyDir): kplus.Volume {
+export function shareEmptyDir(scope: Construct, workload: kplus.AbstractPod, field: string, helper: kplus.Container, main: kplus.Container, share: SharedEmptyDir): kplus.Volume {
   validateAbsolutePath(scope, `${field} mount path`, share.helperMountPath);
   validateAbsolutePath(scope, `${field} mount path`, share.mainMountPath);
   validateDnsLabel(scope, `${field}.name`, share.name);
   const volume = kplus.Volume.fromEmptyDir(scope, 'shared', share.name, { sizeLimit: share.sizeLimit ?? Size.mebibytes(256) });
-  helper.mount(share.helperMountPath, volume, { readOnly: share.helperReadOnly });
-  main.mount(share.mainMountPath, volume, { readOnly: share.mainReadOnly });
+  const mutations = PodMutations.of(workload);
+  mutations.mount(scope, `${field} mount path`, helper, share.helperMountPath, volume, { readOnly: share.helperReadOnly });
+  mutations.mount(scope, `${field} mount path`, main, share.mainMountPath, volume, { readOnly: share.mainReadOnly });
   return volume;
-}
-
-const HELPERS = new WeakSet<kplus.Container>();
-
-/**
- * Whether a container was added by a pod pattern (a sidecar, ambassador or adapter) rather than
- * written by the user.
- */
-export function isHelperContainer(container: kplus.Container): boolean {
-  return HELPERS.has(container);
 }

@@ -1,7 +1,6 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { PodSpecFields } from './pod-spec-fields';
+import { PodMutations } from './pod-mutations';
 import { ContainerSecurityOptions } from './security';
 
 /**
@@ -19,56 +18,22 @@ import { ContainerSecurityOptions } from './security';
 export class RestrictedPods {
   /**
    * Hardens every pod under `scope` (a Chart, an App or any construct) at synthesis. A
-   * container's own UID and GID win over `options`; only the first call on a scope counts.
+   * container's own UID and GID win over `options`; a second call on the same scope is ignored,
+   * and calls on nested scopes with different options fail, naming both.
    */
   public static applyTo(scope: IConstruct, options: ContainerSecurityOptions = {}): void {
     if (APPLIED.has(scope)) return;
     APPLIED.add(scope);
-    let done = false;
+    // The pods are found when the app synthesizes, so workloads added after this call are
+    // covered; each is handed to the pod mutations, which harden it as they render it.
     scope.node.addValidation({
       validate: () => {
-        if (done) return [];
-        done = true;
-        const errors: string[] = [];
         for (const c of scope.node.findAll()) {
-          if (c instanceof kplus.AbstractPod) errors.push(...RestrictedPods.harden(c, options));
+          if (c instanceof kplus.AbstractPod) PodMutations.of(c).restrict(`RestrictedPods.applyTo(${scope.node.path || '<app>'})`, options);
         }
-        return errors;
+        return [];
       },
     });
-  }
-
-  private static harden(pod: kplus.AbstractPod, options: ContainerSecurityOptions): string[] {
-    const errors: string[] = [];
-    const base = PodSpecFields.podSpecPath(pod);
-    const obj = ApiObject.of(pod);
-    const lists: Array<[string, kplus.Container[]]> = [['containers', pod.containers], ['initContainers', pod.initContainers]];
-    for (const [list, containers] of lists) {
-      containers.forEach((container, i) => {
-        const sc = container.securityContext;
-        const where = `${pod.node.path}: container ${container.name}`;
-        if (sc.privileged) errors.push(`${where}: securityContext.privileged is true; Pod Security "restricted" forbids it`);
-        if (sc.allowPrivilegeEscalation) errors.push(`${where}: securityContext.allowPrivilegeEscalation is true; Pod Security "restricted" forbids it`);
-        if (!sc.ensureNonRoot) errors.push(`${where}: securityContext.ensureNonRoot is false; Pod Security "restricted" requires non-root`);
-        if (sc.user === 0) errors.push(`${where}: securityContext.user is 0; Pod Security "restricted" requires non-root`);
-        const extra = (sc.capabilities?.add ?? []).filter(c => c !== kplus.Capability.NET_BIND_SERVICE);
-        if (extra.length > 0) errors.push(`${where}: securityContext.capabilities.add has ${extra.join(', ')}; only NET_BIND_SERVICE is allowed`);
-        const add = [...(sc.capabilities?.add ?? []), ...(options.allowNetBindService ? [kplus.Capability.NET_BIND_SERVICE] : [])];
-        const hardened: { [key: string]: any } = {
-          runAsNonRoot: true,
-          runAsUser: sc.user ?? options.runAsUser,
-          runAsGroup: sc.group ?? options.runAsGroup,
-          privileged: false,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: options.readOnlyRootFilesystem ?? sc.readOnlyRootFilesystem,
-          capabilities: add.length > 0 ? { drop: ['ALL'], add: [...new Set(add)] } : { drop: ['ALL'] },
-          seccompProfile: sc.seccompProfile ?? { type: 'RuntimeDefault' },
-        };
-        for (const k of Object.keys(hardened)) if (hardened[k] === undefined) delete hardened[k];
-        obj.addJsonPatch(JsonPatch.add(`${base}/${list}/${i}/securityContext`, hardened));
-      });
-    }
-    return errors;
   }
 }
 

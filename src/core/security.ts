@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { REFUSED_SECURITY_SETTINGS, fieldAt } from './restricted-profile';
 import { invalid } from './validation';
 
 /** The UID and GID our containers run as unless told otherwise: above 10000, clear of host users. */
@@ -74,27 +75,12 @@ export function mergeSecurityContext(
 ): kplus.ContainerSecurityContextProps {
   const base = restrictedSecurityContext(options);
   if (!user) return base;
-  if (user.privileged) {
-    invalid(scope, `${field}.privileged`, true, 'must be false: privileged containers are not allowed by Pod Security "restricted"');
-  }
-  if (user.allowPrivilegeEscalation) {
-    invalid(scope, `${field}.allowPrivilegeEscalation`, true, 'must be false under Pod Security "restricted"');
-  }
-  if (user.ensureNonRoot === false) {
-    invalid(scope, `${field}.ensureNonRoot`, false, 'must be true under Pod Security "restricted"');
-  }
-  if (user.user === 0) {
-    invalid(scope, `${field}.user`, 0, 'must be a non-zero UID under Pod Security "restricted"');
+  for (const rule of REFUSED_SECURITY_SETTINGS) {
+    let value = fieldAt(user, rule.plusField);
+    if (rule.plusField === 'capabilities.add' && Array.isArray(value)) value = value.filter((c: string) => c !== kplus.Capability.NET_BIND_SERVICE);
+    if (rule.refused(value)) invalid(scope, `${field}.${rule.plusField}`, value, rule.allowed);
   }
   const added = user.capabilities?.add ?? [];
-  const forbidden = added.filter(c => c !== kplus.Capability.NET_BIND_SERVICE);
-  if (forbidden.length > 0) {
-    invalid(scope, `${field}.capabilities.add`, forbidden, 'may only contain NET_BIND_SERVICE under Pod Security "restricted"');
-  }
-  const seccomp = user.seccompProfile?.type;
-  if (seccomp === kplus.SeccompProfileType.UNCONFINED) {
-    invalid(scope, `${field}.seccompProfile.type`, seccomp, 'must be RuntimeDefault or Localhost under Pod Security "restricted"');
-  }
   return {
     ...base,
     ...stripUndefined(user),

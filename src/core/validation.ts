@@ -211,7 +211,7 @@ export function wholeSeconds(scope: Construct, field: string, duration: Duration
   if (!(duration instanceof Duration)) invalid(scope, field, duration, 'must be a Duration, e.g. Duration.seconds(30)');
   const seconds = duration.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds < min) {
-    invalid(scope, field, `${seconds}s`, `must be a whole number of seconds, at least ${min}${why ? `: ${why}` : ''}`);
+    invalid(scope, field, duration, `must be a whole number of seconds, at least ${min}${why ? `: ${why}` : ''}`);
   }
   return seconds;
 }

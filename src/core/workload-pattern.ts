@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { hardenedContainerProps } from './container-defaults';
 import { DisruptionBudget } from './disruption-budget';
 import { StandardLabels, StandardLabelsProps } from './labels';
-import { PodSpecFields, TopologyKey } from './pod-spec-fields';
+import { TopologyKey, addTopologySpread } from './pod-spec-fields';
 import { ResourcePreset } from './resource-preset';
 import { ContainerSecurityOptions } from './security';
 import { invalid, validateLabelValue } from './validation';
@@ -149,13 +149,24 @@ export interface ProtectReplicasOptions {
  * `HighlyAvailable` and the workload patterns' defaults).
  */
 export function protectReplicas(scope: Construct, workload: kplus.Workload, replicas: number, options: ProtectReplicasOptions): DisruptionBudget {
+  const other = PROTECTED.get(workload);
+  if (other) {
+    const hint = other.pattern ? `; set highAvailability: false on ${other.pattern} to configure them with this HighlyAvailable` : '';
+    invalid(scope, 'workload', workload.node.path, `already has a PodDisruptionBudget and topology spread from ${other.by}: the eviction API refuses pods with two budgets${hint}`);
+  }
+  // A workload pattern's own default: the HighlyAvailable and the workload are children of the pattern.
+  const parent = scope.node.scope;
+  PROTECTED.set(workload, { by: scope.node.path, pattern: parent && workload.node.scope === parent ? parent.node.path : undefined });
   const budget = new DisruptionBudget(scope, 'disruption-budget', { workload, replicas, maxUnavailable: options.maxUnavailable, labels: options.labels });
-  PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.HOSTNAME, hard: options.hardSpread });
+  addTopologySpread(scope.node.path, workload, { topologyKey: TopologyKey.HOSTNAME, hard: options.hardSpread });
   if (options.spreadOverZones ?? true) {
-    PodSpecFields.addTopologySpread(workload, { topologyKey: TopologyKey.ZONE, hard: options.hardSpread });
+    addTopologySpread(scope.node.path, workload, { topologyKey: TopologyKey.ZONE, hard: options.hardSpread });
   }
   return budget;
 }
+
+/** Which construct protects a workload's replicas, and whether it is a workload pattern's default. */
+const PROTECTED = new WeakMap<kplus.Workload, { readonly by: string; readonly pattern?: string }>();
 
 /**
  * Options of `apiClientDeployment`.

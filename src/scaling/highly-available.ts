@@ -2,7 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from '../core/disruption-budget';
 import { StandardLabelsProps } from '../core/labels';
-import { invalid } from '../core/validation';
+import { validateWorkload } from '../core/pod-attachment';
+import { invalid, validateProps } from '../core/validation';
 import { protectReplicas } from '../core/workload-pattern';
 
 /**
@@ -60,6 +61,8 @@ export class HighlyAvailable extends Construct {
 
   constructor(scope: Construct, id: string, props: HighlyAvailableProps) {
     super(scope, id);
+    validateProps(this, props, ['workload']);
+    validateWorkload(this, props.workload, 'a cdk8s-plus Deployment or StatefulSet (a replicated workload)');
     const known = props.workload instanceof kplus.Deployment || props.workload instanceof kplus.StatefulSet
       ? props.workload.replicas
       : undefined;
@@ -70,7 +73,7 @@ export class HighlyAvailable extends Construct {
     if (known !== undefined && props.replicas !== undefined && known !== props.replicas) {
       invalid(this, 'replicas', props.replicas, `must equal the replicas of ${props.workload.node.path} (${known})`);
     }
-    if (!Number.isInteger(replicas) || replicas < 2) {
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 2) {
       invalid(this, 'replicas', replicas, 'must be at least 2: one replica cannot be highly available (use Singleton for one)');
     }
     this.replicas = replicas;

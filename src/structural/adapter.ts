@@ -2,8 +2,9 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerProbes, HealthProbe } from '../core/health-probe';
-import { PodAttachmentProps, attachHelperContainer, findMainContainer, shareEmptyDir } from '../core/pod-attachment';
-import { invalid, validateAbsolutePath, validatePort, validatePortName } from '../core/validation';
+import { PodMutations } from '../core/pod-mutations';
+import { PodAttachmentProps, attachHelperContainer, findMainContainer, shareEmptyDir, validateWorkload } from '../core/pod-attachment';
+import { invalid, validateAbsolutePath, validatePort, validatePortName, validateProps } from '../core/validation';
 
 /**
  * A volume the application writes (logs, status files) and the adapter reads.
@@ -33,7 +34,7 @@ export interface AdapterSharedVolume {
 export interface AdapterProps extends PodAttachmentProps {
   /**
    * The exporter container (e.g. a Prometheus exporter for the application's native format).
-   * Its `ports` are replaced by the metrics port.
+   * Leave `ports` unset: the adapter gives it one, the metrics port.
    */
   readonly container: kplus.ContainerProps;
 
@@ -107,17 +108,17 @@ export class Adapter extends Construct {
 
   constructor(scope: Construct, id: string, props: AdapterProps) {
     super(scope, id);
-    this.workload = props.workload;
+    validateProps(this, props, ['workload', 'container', 'metricsPort']);
+    this.workload = validateWorkload(this, props.workload);
     this.metricsPort = validatePort(this, 'metricsPort', props.metricsPort);
     this.metricsPath = validateAbsolutePath(this, 'metricsPath', props.metricsPath ?? '/metrics');
     const portName = validatePortName(this, 'metricsPortName', props.metricsPortName ?? 'metrics');
     const main = findMainContainer(this, props.workload, props.mainContainer);
-
-    const clash = [...props.workload.containers, ...props.workload.initContainers]
-      .flatMap(c => c.ports.map(p => ({ c: c.name, p })))
-      .find(({ p }) => p.number === this.metricsPort || p.name === portName);
-    if (clash) {
-      invalid(this, 'metricsPort', this.metricsPort, `must not be used by another container of the pod: container ${clash.c} has port ${clash.p.number}${clash.p.name ? ` (${clash.p.name})` : ''}`);
+    if (props.container.ports !== undefined) {
+      invalid(this, 'container.ports', props.container.ports, 'must be unset: the adapter owns its one port, metricsPort');
+    }
+    if (props.container.portNumber !== undefined && props.container.portNumber !== this.metricsPort) {
+      invalid(this, 'container.portNumber', props.container.portNumber, `must be unset or equal to metricsPort (${this.metricsPort}): the adapter owns its one port`);
     }
 
     // Readiness asks for the metrics themselves; liveness only that the port answers, so a
@@ -128,11 +129,12 @@ export class Adapter extends Construct {
     };
     this.container = attachHelperContainer(this, props, {
       ...props.container,
+      portNumber: undefined,
       ports: [{ number: this.metricsPort, name: portName }],
-    }, { name: 'adapter', probes });
+    }, { name: 'adapter', probes, fields: { portField: 'metricsPort', portNameField: 'metricsPortName' } });
 
     if (props.sharedVolume) {
-      this.sharedVolume = shareEmptyDir(this, 'sharedVolume', this.container, main, {
+      this.sharedVolume = shareEmptyDir(this, props.workload, 'sharedVolume', this.container, main, {
         name: `${this.container.name}-shared`,
         helperMountPath: props.sharedVolume.adapterMountPath ?? props.sharedVolume.mainMountPath,
         mainMountPath: props.sharedVolume.mainMountPath,
@@ -148,16 +150,26 @@ export class Adapter extends Construct {
       'prometheus.io/path': this.metricsPath,
     };
     if (props.scrapeAnnotations ?? true) {
-      for (const [k, v] of Object.entries(annotations)) props.workload.podMetadata.addAnnotation(k, v);
+      const mutations = PodMutations.of(props.workload);
+      for (const [k, v] of Object.entries(annotations)) mutations.addAnnotation(this.node.path, k, v);
     }
     if (props.service) {
+      if (!(props.service instanceof kplus.Service)) invalid(this, 'service', props.service, 'must be a cdk8s-plus Service');
       const unnamed = props.service.ports.filter(p => !p.name);
       if (unnamed.length > 0) {
         invalid(this, 'service', props.service.node.path, `must name all its ports: a Service with several ports needs a name on each (unnamed: ${unnamed.map(p => p.port).join(', ')})`);
       }
+      const taken = props.service.ports.find(p => p.port === this.metricsPort || p.name === portName);
+      if (taken) {
+        invalid(this, 'service', props.service.node.path, `must not already have port ${this.metricsPort} or a port named ${portName}: it has ${taken.name ?? ''} ${taken.port}`);
+      }
       props.service.bind(this.metricsPort, { name: portName, targetPort: this.metricsPort });
       if (props.scrapeAnnotations ?? true) {
-        for (const [k, v] of Object.entries(annotations)) props.service.metadata.addAnnotation(k, v);
+        for (const [k, v] of Object.entries(annotations)) {
+          const own = props.service.metadata.toJson().annotations?.[k];
+          if (own !== undefined && own !== v) invalid(this, `service annotation ${k}`, v, `conflicts with ${JSON.stringify(own)} already on ${props.service.node.path}: one Service scrapes one exporter; set scrapeAnnotations: false on one of them`);
+          props.service.metadata.addAnnotation(k, v);
+        }
       }
     }
   }

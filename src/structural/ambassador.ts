@@ -5,8 +5,9 @@ import { Construct } from 'constructs';
 import { AmbassadorProxy } from './ambassador-proxy';
 import { ContainerProbes } from '../core/health-probe';
 import { StandardLabels } from '../core/labels';
-import { PodAttachmentProps, attachHelperContainer, findMainContainer } from '../core/pod-attachment';
-import { validateEnvVarName } from '../core/validation';
+import { PodAttachmentProps, attachHelperContainer, findMainContainer, validateWorkload } from '../core/pod-attachment';
+import { PodMutations } from '../core/pod-mutations';
+import { invalid, validateEnvVarName, validateProps } from '../core/validation';
 
 /** Where the proxy's configuration is mounted in the ambassador container. */
 const CONFIG_DIR = '/etc/ambassador';
@@ -77,9 +78,12 @@ export class Ambassador extends Construct {
 
   constructor(scope: Construct, id: string, props: AmbassadorProps) {
     super(scope, id);
-    this.workload = props.workload;
+    validateProps(this, props, ['workload', 'proxy']);
+    this.workload = validateWorkload(this, props.workload);
     const main = findMainContainer(this, props.workload, props.mainContainer);
     const proxy = props.proxy;
+    if (!(proxy instanceof AmbassadorProxy)) invalid(this, 'proxy', proxy, 'must be an AmbassadorProxy, e.g. AmbassadorProxy.envoyTcp(...)');
+    if (props.envVar !== undefined) validateEnvVarName(this, 'envVar', props.envVar);
 
     this.configMap = new kplus.ConfigMap(this, 'config', { data: { [proxy.configFileName]: proxy.config } });
     StandardLabels.applyTo(this.configMap, { name: Names.toLabelValue(props.workload), component: 'ambassador' });
@@ -91,17 +95,15 @@ export class Ambassador extends Construct {
       command: proxy.command,
       args: proxy.args(CONFIG_DIR),
     }, { name: 'ambassador', probes: props.probes });
+    const mutations = PodMutations.of(props.workload);
     const volume = kplus.Volume.fromConfigMap(this, 'config-volume', this.configMap, { name: `${this.container.name}-config` });
-    this.container.mount(CONFIG_DIR, volume, { readOnly: true });
+    mutations.mount(this, 'proxy configuration', this.container, CONFIG_DIR, volume, { readOnly: true });
 
     this.address = `localhost:${proxy.listenPort}`;
     this.url = props.urlScheme ? `${props.urlScheme}://${this.address}` : this.address;
-    if (props.envVar !== undefined) {
-      validateEnvVarName(this, 'envVar', props.envVar);
-      main.env.addVariable(props.envVar, kplus.EnvValue.fromValue(this.url));
-    }
+    if (props.envVar !== undefined) mutations.addEnv(this, 'envVar', main, props.envVar, kplus.EnvValue.fromValue(this.url));
 
     const hash = createHash('sha256').update(proxy.config).digest('hex').slice(0, 16);
-    props.workload.podMetadata.addAnnotation(`${CONFIG_HASH_ANNOTATION_PREFIX}${this.container.name}`, hash);
+    mutations.addAnnotation(this.node.path, `${CONFIG_HASH_ANNOTATION_PREFIX}${this.container.name}`, hash);
   }
 }

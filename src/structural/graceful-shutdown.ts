@@ -1,9 +1,10 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { isHelperContainer } from '../core/pod-attachment';
-import { PodSpecFields } from '../core/pod-spec-fields';
-import { invalid, wholeSeconds } from '../core/validation';
+import { validateWorkload } from '../core/pod-attachment';
+import { PodMutations } from '../core/pod-mutations';
+import { setPreStop, setPreStopSleep } from '../core/pod-spec-fields';
+import { invalid, validateList, validateProps, wholeSeconds } from '../core/validation';
 
 /**
  * Props of `GracefulShutdown`.
@@ -62,9 +63,11 @@ export class GracefulShutdown extends Construct {
 
   constructor(scope: Construct, id: string, props: GracefulShutdownProps) {
     super(scope, id);
+    validateProps(this, props, ['workload']);
+    validateWorkload(this, props.workload);
     this.terminationGracePeriodSeconds = wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30), 1);
     const sleep = props.preStopSleepSeconds ?? 5;
-    if (!Number.isInteger(sleep) || sleep < 0) {
+    if (typeof sleep !== 'number' || !Number.isInteger(sleep) || sleep < 0) {
       invalid(this, 'preStopSleepSeconds', sleep, 'must be a whole number of at least 0');
     }
     if (props.preStopCommand === undefined && sleep >= this.terminationGracePeriodSeconds) {
@@ -77,11 +80,14 @@ export class GracefulShutdown extends Construct {
       invalid(this, 'preStopSleepSeconds', sleep, 'must be at least 1 with sleepAction (the kubelet rejects a sleep of 0)');
     }
     const command = props.preStopCommand ?? ['sleep', String(sleep)];
-    PodSpecFields.setTerminationGracePeriod(props.workload, Duration.seconds(this.terminationGracePeriodSeconds));
-    const names = props.containers ?? props.workload.containers.filter(c => !isHelperContainer(c)).map(c => c.name);
+    const mutations = PodMutations.of(props.workload);
+    mutations.setPodField(this.node.path, 'terminationGracePeriodSeconds', this.terminationGracePeriodSeconds);
+    const names = props.containers === undefined
+      ? props.workload.containers.filter(c => !PodMutations.isHelper(props.workload, c.name)).map(c => c.name)
+      : validateList(this, 'containers', props.containers);
     for (const name of names) {
-      if (props.sleepAction) PodSpecFields.setPreStopSleep(props.workload, name, sleep);
-      else PodSpecFields.setPreStop(props.workload, name, command);
+      if (props.sleepAction) setPreStopSleep(this, props.workload, name, sleep);
+      else setPreStop(this, props.workload, name, command);
     }
   }
 }

@@ -2,7 +2,8 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerProbes } from '../core/health-probe';
-import { PodAttachmentProps, attachHelperContainer, findMainContainer, shareEmptyDir } from '../core/pod-attachment';
+import { PodAttachmentProps, attachHelperContainer, findMainContainer, shareEmptyDir, validateWorkload } from '../core/pod-attachment';
+import { validateProps } from '../core/validation';
 
 /**
  * An emptyDir volume that the sidecar and the application container both mount: the way the
@@ -92,13 +93,14 @@ export class Sidecar extends Construct {
 
   constructor(scope: Construct, id: string, props: SidecarProps) {
     super(scope, id);
-    this.workload = props.workload;
+    validateProps(this, props, ['workload', 'container']);
+    this.workload = validateWorkload(this, props.workload);
     const main = findMainContainer(this, props.workload, props.mainContainer);
     this.container = attachHelperContainer(this, props, props.container, { name: 'sidecar', probes: props.probes });
 
     const shared = props.sharedVolume;
     if (shared) {
-      this.sharedVolume = shareEmptyDir(this, 'sharedVolume', this.container, main, {
+      this.sharedVolume = shareEmptyDir(this, props.workload, 'sharedVolume', this.container, main, {
         name: shared.name ?? `${this.container.name}-shared`,
         helperMountPath: shared.sidecarMountPath,
         mainMountPath: shared.mainMountPath ?? shared.sidecarMountPath,

@@ -1,11 +1,13 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { assertContainerNameFree, hardenedContainerProps } from '../core/container-defaults';
+import { hardenedContainerProps } from '../core/container-defaults';
 import { HealthProbe } from '../core/health-probe';
-import { PodSpecFields } from '../core/pod-spec-fields';
+import { validateWorkload } from '../core/pod-attachment';
+import { ContainerRank, PodMutations } from '../core/pod-mutations';
+import { setProbes } from '../core/pod-spec-fields';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
-import { invalid } from '../core/validation';
+import { invalid, required, validateProps } from '../core/validation';
 
 /**
  * Props of `StartupSequence`.
@@ -70,7 +72,8 @@ export class StartupSequence extends Construct {
 
   constructor(scope: Construct, id: string, props: StartupSequenceProps) {
     super(scope, id);
-    this.workload = props.workload;
+    validateProps(this, props, ['workload']);
+    this.workload = validateWorkload(this, props.workload);
     this.props = props;
   }
 
@@ -85,7 +88,7 @@ export class StartupSequence extends Construct {
    * Adds an init container that must exit successfully before the next step starts.
    */
   public addInitStep(container: kplus.ContainerProps): kplus.Container {
-    if (container.restartPolicy !== undefined) {
+    if (container?.restartPolicy !== undefined) {
       invalid(this, 'container.restartPolicy', container.restartPolicy, 'must be unset for an init step; use addNativeSidecar() for a container that keeps running');
     }
     return this.add(container);
@@ -96,8 +99,9 @@ export class StartupSequence extends Construct {
    * and the application containers start after.
    */
   public addNativeSidecar(container: kplus.ContainerProps, options: NativeSidecarStepOptions): kplus.Container {
+    required(this, 'startupProbe', options?.startupProbe, 'the probe the next step waits for');
     const added = this.add({ ...container, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS });
-    PodSpecFields.setProbes(this.workload, added.name, {
+    setProbes(this, this.workload, added.name, {
       startup: options.startupProbe,
       readiness: options.readiness,
       liveness: options.liveness,
@@ -107,15 +111,15 @@ export class StartupSequence extends Construct {
 
   private add(container: kplus.ContainerProps): kplus.Container {
     const field = `step ${this._steps.length + 1}`;
+    required(this, field, container, 'container props with a name and an image');
     if (container.name === undefined) {
       invalid(this, `${field} name`, container.name, 'every step needs a container name: it is how the order is read and debugged');
     }
-    assertContainerNameFree(this, this.workload, `${field} name`, container.name);
     const props = hardenedContainerProps(this, field, container, {
       preset: this.props.resources ?? ResourcePreset.NANO,
       security: this.props.security,
     });
-    const added = this.workload.addInitContainer(props);
+    const added = PodMutations.of(this.workload).addContainer(this, field, props, ContainerRank.STEP, { init: true, helper: false, nameField: `${field} name` });
     this._steps.push(added);
     return added;
   }

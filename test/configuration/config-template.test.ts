@@ -47,10 +47,11 @@ describe('ConfigTemplate', () => {
     expect(vols['config-template']).toEqual({ name: 'config-template', emptyDir: { sizeLimit: '64Mi' } });
     expect(vols['config-template-in'].configMap.name).toBe(tpl.metadata.name);
     expect(vols['config-template-params'].configMap.name).toBe(params.metadata.name);
+    // Mounts a pattern adds are ordered by path, whatever order they were added in.
     expect(init.volumeMounts).toEqual([
+      { name: 'config-template-params', mountPath: '/params', readOnly: true },
       { name: 'config-template', mountPath: '/rendered' },
       { name: 'config-template-in', mountPath: '/templates', readOnly: true },
-      { name: 'config-template-params', mountPath: '/params', readOnly: true },
     ]);
     expect(container(spec, 'web').volumeMounts).toEqual([{ name: 'config-template', mountPath: '/config', readOnly: true }]);
     expect(restrictedViolations(manifests)).toEqual([]);

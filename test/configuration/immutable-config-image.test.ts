@@ -142,7 +142,7 @@ describe('ImmutableConfigImage', () => {
     expect(() => new ImmutableConfigImage(chart, 'n', { ...w, image: 'shop/config:1', containers: [] }))
       .toThrow('test/n: invalid containers []: must name at least one container (leave it unset for all of them)');
     expect(() => new ImmutableConfigImage(chart, 'o', { ...w, image: 'shop/config:1', initContainerName: 'web' }))
-      .toThrow('test/o: invalid initContainerName "web": must differ from the pod\'s other container names: web, worker');
+      .toThrow('test/o: invalid initContainerName "web": must differ from the pod\'s other container names: web is a container of test/web');
     expect(() => new ImmutableConfigImage(chart, 'p', { ...w, image: 'shop/config:1', initContainerName: 'Config' }))
       .toThrow('test/p: invalid initContainerName "Config": must be a DNS-1123 label');
     expect(() => new ImmutableConfigImage(chart, 'q', { ...w, image: 'shop/config:1', volumeName: 'x_y' }))
@@ -152,7 +152,7 @@ describe('ImmutableConfigImage', () => {
       .toThrow('test/r: invalid workload "test/empty": must have at least one container before a pod pattern attaches to it');
     new ImmutableConfigImage(chart, 's', { ...w, image: 'shop/config:1', initContainerName: 'cfg-s' });
     expect(() => new ImmutableConfigImage(chart, 't', { ...w, image: 'shop/config:2', initContainerName: 'cfg-t', volumeName: 'cfg-s' }))
-      .toThrow('test/t: invalid volumeName "cfg-s": must differ from the pod\'s other volume names: cfg-s');
+      .toThrow('test/t: invalid volumeName "cfg-s": must differ from the pod\'s other volume names: cfg-s is test/s');
     expect(() => new ImmutableConfigImage(chart, 'u', { ...w, image: 'shop/config:1', initContainerName: 'cfg-u' }))
       .toThrow('test/u: invalid image "shop/config:1": must differ from the image of container cfg-s');
   });

@@ -46,7 +46,7 @@ describe('Adapter', () => {
   test('validation messages', () => {
     const { chart, app } = setup();
     expect(() => new Adapter(chart, 'a', { workload: app, container: { image: 'x/e:1' }, metricsPort: 8080 }))
-      .toThrow('test/a: invalid metricsPort 8080: must not be used by another container of the pod: container app has port 8080');
+      .toThrow('test/a: invalid metricsPort 8080: must not be used by another container of the pod (they share one network namespace): container app (a container of test/app) has port 8080');
     expect(() => new Adapter(chart, 'b', { workload: app, container: { image: 'x/e:1' }, metricsPort: 0 }))
       .toThrow('test/b: invalid metricsPort 0: must be an integer port number from 1 to 65535');
     expect(() => new Adapter(chart, 'c', { workload: app, container: { image: 'x/e:1' }, metricsPort: 9100, metricsPortName: 'prometheus-metrics' }))

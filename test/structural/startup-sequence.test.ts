@@ -72,7 +72,7 @@ describe('GracefulShutdown', () => {
       .toThrow('test/h: invalid preStopSleepSeconds -1: must be a whole number of at least 0');
     // cdk8s's own conversion would throw without naming the construct
     expect(() => new GracefulShutdown(chart, 'i', { workload: app, terminationGracePeriod: Duration.millis(1500) }))
-      .toThrow('test/i: invalid terminationGracePeriod "1.5s": must be a whole number of seconds, at least 1');
+      .toThrow('test/i: invalid terminationGracePeriod 1.5s: must be a whole number of seconds, at least 1');
   });
 });
 
@@ -94,7 +94,8 @@ describe('GracefulShutdown with other hooks and helpers', () => {
     const other = new kplus.Deployment(chart, 'other', {
       containers: [{ name: 'o', image: 'x/o:1', lifecycle: { preStop: kplus.Handler.fromCommand(['drain']) } }],
     });
-    expect(() => new GracefulShutdown(chart, 'h', { workload: other }))
-      .toThrow('test/other: invalid preStop of container o ["sleep","5"]: must not replace the preStop hook the container already has');
+    new GracefulShutdown(chart, 'h', { workload: other });
+    expect(() => Testing.synth(chart))
+      .toThrow('test/h: invalid container o lifecycle.preStop {"exec":{"command":["sleep","5"]}}: conflicts with {"exec":{"command":["drain"]}} set by container o of test/other itself (through cdk8s-plus): give the field one value');
   });
 });

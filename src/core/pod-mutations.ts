@@ -1,0 +1,435 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { podMetadataOfManifest, podSpecOfManifest } from './pod-spec';
+import { REFUSED_SECURITY_SETTINGS, RestrictedProfile } from './restricted-profile';
+import { ContainerSecurityOptions } from './security';
+import { formatValue, invalid, invalidInput } from './validation';
+
+/**
+ * Where a container a pattern adds sits among the init containers. Init containers run in
+ * order, so the order is fixed by what they do, not by the order patterns were attached:
+ * configuration is written first, then native sidecars start, then the steps of a startup
+ * sequence run. Within a rank, by the path of the pattern, then in the order it added them.
+ */
+export enum ContainerRank {
+  /** Init containers that write configuration (ImmutableConfigImage, ConfigTemplate). */
+  CONFIGURATION = 0,
+  /** Helpers: regular containers, or native sidecars (Sidecar, Ambassador, Adapter). */
+  HELPER = 1,
+  /** Steps of a StartupSequence. */
+  STEP = 2,
+}
+
+/** How `PodMutations.addContainer` adds a container. */
+export interface AddContainerOptions {
+  /** An init container (a native sidecar when its restartPolicy is Always). */
+  readonly init: boolean;
+  /** A helper beside the application (Sidecar, Ambassador, Adapter). */
+  readonly helper: boolean;
+  /** The field named when the container name is taken. @default `<field>.name` */
+  readonly nameField?: string;
+  /** The field named when a port number is taken. @default `<field>.ports` */
+  readonly portField?: string;
+  /** The field named when a port name is taken. @default `<field>.ports` */
+  readonly portNameField?: string;
+}
+
+/** One value a party asked for. */
+interface Setting {
+  readonly value: any;
+  readonly by: string;
+}
+
+/** A container a pattern added. */
+interface AddedContainer {
+  readonly by: string;
+  readonly rank: ContainerRank;
+  readonly seq: number;
+  readonly helper: boolean;
+}
+
+const REGISTRY = new WeakMap<kplus.AbstractPod, PodMutations>();
+
+/**
+ * The one mechanism through which patterns change a pod they did not create (DESIGN.md, "How
+ * pod patterns change a pod").
+ *
+ * Patterns declare what they add (containers, volumes, mounts, environment variables,
+ * annotations, topology spreads) and what they set (pod fields, container fields such as
+ * probes and lifecycle hooks); this layer applies all of it when the workload synthesizes,
+ * as one step over its final JSON:
+ * - additive contributions merge; a name, mount path or port that is taken fails, naming the
+ *   pattern that took it (or the workload's own settings);
+ * - a field set twice to the same value is fine, to different values it fails naming both
+ *   parties; what the user set through cdk8s-plus is a party too;
+ * - the result does not depend on the order in which patterns were attached: containers,
+ *   volumes, mounts and variables that patterns add are ordered by rule (see `ContainerRank`),
+ *   and the objects it writes have their keys sorted, as cdk8s sorts its own.
+ * Containers are always addressed by name.
+ */
+export class PodMutations {
+  /** The mutations of a workload's pods (created on first use). */
+  public static of(workload: kplus.AbstractPod): PodMutations {
+    let m = REGISTRY.get(workload);
+    if (!m) {
+      m = new PodMutations(workload);
+      REGISTRY.set(workload, m);
+    }
+    return m;
+  }
+
+  /** Whether a container was added by a pod pattern as a helper (Sidecar, Ambassador, Adapter). */
+  public static isHelper(workload: kplus.AbstractPod, containerName: string): boolean {
+    return REGISTRY.get(workload)?.added.get(containerName)?.helper ?? false;
+  }
+
+  private readonly podFields = new Map<string, Setting>();
+  private readonly annotations = new Map<string, Setting>();
+  private readonly spreads = new Map<string, Setting>();
+  private readonly containerFields = new Map<string, Map<string, Setting>>();
+  private readonly added = new Map<string, AddedContainer>();
+  private readonly addedVolumes = new Map<string, { readonly by: string; readonly volume: kplus.Volume }>();
+  private readonly addedMounts = new Map<string, Map<string, string>>();
+  private readonly addedEnv = new Map<string, Map<string, string>>();
+  private readonly rawMounts = new Map<string, Map<string, Setting>>();
+  private restriction?: Setting;
+  private seq = 0;
+  private hooked = false;
+
+  private constructor(private readonly workload: kplus.AbstractPod) {}
+
+  /**
+   * Adds a container (regular, or init with `init`) for a pattern. Fails when its name, or one
+   * of its port numbers or names, is taken in the pod.
+   */
+  public addContainer(by: IConstruct, field: string, props: kplus.ContainerProps, rank: ContainerRank, options: AddContainerOptions): kplus.Container {
+    const name = props.name!;
+    const existing = this.allContainers().find(c => c.name === name);
+    if (existing) invalid(by, options.nameField ?? `${field}.name`, name, `must differ from the pod's other container names: ${name} is ${this.ownerOf(name)}`);
+    const ports = [...(props.ports ?? []), ...(props.portNumber !== undefined ? [{ number: props.portNumber }] : [])];
+    for (const c of this.allContainers()) {
+      for (const p of c.ports) {
+        const clash = ports.find(q => q.number === p.number);
+        if (clash) invalid(by, options.portField ?? `${field}.ports`, clash.number, `must not be used by another container of the pod (they share one network namespace): container ${c.name} (${this.ownerOf(c.name)}) has port ${p.number}`);
+        const named = ports.find(q => q.name !== undefined && q.name === p.name);
+        if (named) invalid(by, options.portNameField ?? `${field}.ports`, named.name, `must not repeat a port name of the pod: container ${c.name} (${this.ownerOf(c.name)}) has a port named ${p.name}`);
+      }
+    }
+    const container = options.init ? this.workload.addInitContainer(props) : this.workload.addContainer(props);
+    this.added.set(name, { by: by.node.path, rank, seq: this.seq++, helper: options.helper });
+    this.hook();
+    return container;
+  }
+
+  /**
+   * Mounts a volume into a container for a pattern. Fails when the container already mounts
+   * something at that path, or the pod has another volume of that name.
+   */
+  public mount(by: IConstruct, field: string, container: kplus.Container, path: string, volume: kplus.Volume, options: kplus.MountOptions = {}): void {
+    const taken = container.mounts.find(m => m.path === path);
+    if (taken) {
+      const owner = this.addedMounts.get(container.name)?.get(path);
+      invalid(by, field, path, `must differ from the mount paths of container ${container.name}: ${path} is mounted by ${owner ?? `${this.ownerOf(container.name)}, through cdk8s-plus`}`);
+    }
+    const raw = this.rawMounts.get(container.name)?.get(path);
+    if (raw) invalid(by, field, path, `must differ from the mount paths of container ${container.name}: ${path} is mounted by ${raw.by}`);
+    const sameName = this.allVolumes().find(v => v.name === volume.name && v !== volume);
+    if (sameName) {
+      invalid(by, `${field} volume name`, volume.name, `must differ from the pod's other volume names: ${volume.name} is ${this.addedVolumes.get(volume.name)?.by ?? 'a volume of the workload itself'}`);
+    }
+    container.mount(path, volume, options);
+    if (!this.addedVolumes.has(volume.name) && !this.userVolumes().has(volume)) this.addedVolumes.set(volume.name, { by: by.node.path, volume });
+    this.mapOf(this.addedMounts, container.name).set(path, by.node.path);
+    this.hook();
+  }
+
+  /**
+   * Adds a `volumeMounts` entry that names a volume cdk8s-plus does not model (a
+   * StatefulSet's volume claim template).
+   */
+  public mountClaim(by: IConstruct, field: string, containerName: string, mount: { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }): void {
+    const container = this.container(by, field, containerName);
+    if (container.mounts.some(m => m.path === mount.mountPath) || this.rawMounts.get(containerName)?.has(mount.mountPath)) {
+      invalid(by, field, mount.mountPath, `must differ from the mount paths of container ${containerName}: it is taken`);
+    }
+    this.mapOf(this.rawMounts, containerName).set(mount.mountPath, { value: { ...mount }, by: by.node.path });
+    this.hook();
+  }
+
+  /**
+   * Sets an environment variable of a container for a pattern; fails when the container already
+   * has the variable.
+   */
+  public addEnv(by: IConstruct, field: string, container: kplus.Container, name: string, value: kplus.EnvValue): void {
+    if (container.env.variables[name] !== undefined) {
+      const owner = this.addedEnv.get(container.name)?.get(name);
+      invalid(by, field, name, `must not be set twice in container ${container.name}: ${name} is set by ${owner ?? `${this.ownerOf(container.name)}, through cdk8s-plus`}`);
+    }
+    container.env.addVariable(name, value);
+    this.mapOf(this.addedEnv, container.name).set(name, by.node.path);
+    this.hook();
+  }
+
+  /** Sets a pod-spec field (by its name in the manifest, e.g. `terminationGracePeriodSeconds`). */
+  public setPodField(by: string, field: string, value: any): void {
+    this.set(this.podFields, by, field, field, value);
+  }
+
+  /** Sets an annotation of the pod template; distinct keys merge. */
+  public addAnnotation(by: string, key: string, value: string): void {
+    this.set(this.annotations, by, key, `annotation ${key}`, value);
+  }
+
+  /** Adds a topology spread constraint; one per topology key. */
+  public addTopologySpread(by: string, constraint: { readonly topologyKey: string; readonly [key: string]: any }): void {
+    this.set(this.spreads, by, constraint.topologyKey, `topologySpreadConstraints[${constraint.topologyKey}]`, constraint);
+  }
+
+  /**
+   * Sets a field of a container found by name, as a dotted path in the manifest (e.g.
+   * `readinessProbe`, `lifecycle.preStop`).
+   */
+  public setContainerField(by: IConstruct | string, containerName: string, field: string, value: any): void {
+    const party = typeof by === 'string' ? by : by.node.path;
+    const where = typeof by === 'string' ? this.workload : by;
+    this.container(where, 'container name', containerName);
+    this.set(this.mapOf(this.containerFields, containerName), party, field, `container ${containerName} ${field}`, value);
+  }
+
+  /** Makes every container of the pod meet Pod Security *restricted* (see `RestrictedPods`). */
+  public restrict(by: string, options: ContainerSecurityOptions): void {
+    const value = { ...options };
+    if (this.restriction && canonical(this.restriction.value) !== canonical(value)) {
+      invalidInput(by, 'RestrictedPods options', value, `conflict with ${formatValue(this.restriction.value)} given by RestrictedPods.applyTo on ${this.restriction.by} for ${this.workload.node.path}`);
+    }
+    this.restriction = { value, by };
+    this.hook();
+  }
+
+  /** The names of the containers a pattern added, with who added them. */
+  private ownerOf(name: string): string {
+    const added = this.added.get(name);
+    return added ? `added by ${added.by}` : `a container of ${this.workload.node.path}`;
+  }
+
+  private allContainers(): kplus.Container[] {
+    return [...this.workload.containers, ...this.workload.initContainers];
+  }
+
+  private userVolumes(): Set<kplus.Volume> {
+    return new Set(this.workload.volumes);
+  }
+
+  private allVolumes(): kplus.Volume[] {
+    return [...new Set([...this.workload.volumes, ...this.allContainers().flatMap(c => c.mounts.map(m => m.volume))])];
+  }
+
+  private container(where: IConstruct, field: string, name: string): kplus.Container {
+    const found = this.allContainers().find(c => c.name === name);
+    if (!found) {
+      const names = this.allContainers().map(c => c.name);
+      invalid(where, field, name, `must name a container of ${this.workload.node.path}: ${names.join(', ') || '(none yet)'}`);
+    }
+    return found;
+  }
+
+  private mapOf<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+    let inner = outer.get(key);
+    if (!inner) {
+      inner = new Map();
+      outer.set(key, inner);
+    }
+    return inner;
+  }
+
+  private set(map: Map<string, Setting>, by: string, key: string, field: string, value: any): void {
+    const existing = map.get(key);
+    if (existing && canonical(existing.value) !== canonical(value)) {
+      invalidInput(by, field, value, `conflicts with ${formatValue(existing.value)} set by ${existing.by} on ${this.workload.node.path}: give the field one value`);
+    }
+    if (!existing) map.set(key, { value, by });
+    this.hook();
+  }
+
+  /**
+   * Renders the mutations into the workload's JSON, and checks them before any file is written
+   * (cdk8s runs validations before it writes; the same render then runs again for the output).
+   */
+  private hook(): void {
+    if (this.hooked) return;
+    this.hooked = true;
+    const obj = ApiObject.of(this.workload);
+    const serialize = obj.toJson.bind(obj);
+    obj.toJson = () => this.render(serialize());
+    this.workload.node.addValidation({
+      validate: () => {
+        try {
+          obj.toJson();
+          return [];
+        } catch (e) {
+          return [(e as Error).message];
+        }
+      },
+    });
+  }
+
+  private render(json: any): any {
+    const spec = podSpecOfManifest(json);
+    if (spec === undefined) return json;
+    const own = `${this.workload.node.path} itself (through cdk8s-plus)`;
+
+    for (const [field, s] of sorted(this.podFields)) {
+      if (spec[field] !== undefined && canonical(spec[field]) !== canonical(s.value) && !isPlusDefault(field, spec[field])) {
+        invalidInput(s.by, field, s.value, `conflicts with ${formatValue(spec[field])} set by ${own}: give the field one value`);
+      }
+      spec[field] = clone(s.value);
+    }
+    if (this.spreads.size > 0) {
+      const list: any[] = spec.topologySpreadConstraints ?? [];
+      for (const [key, s] of sorted(this.spreads)) {
+        if (list.some(c => c.topologyKey === key)) {
+          invalidInput(s.by, `topologySpreadConstraints[${key}]`, s.value, `conflicts with the spread over ${key} set by ${own}`);
+        }
+        list.push(clone(s.value));
+      }
+      spec.topologySpreadConstraints = list;
+    }
+    if (this.annotations.size > 0) {
+      const meta = podMetadataOfManifest(json, true);
+      const annotations = meta.annotations ?? {};
+      for (const [key, s] of sorted(this.annotations)) {
+        if (annotations[key] !== undefined && annotations[key] !== s.value) {
+          invalidInput(s.by, `annotation ${key}`, s.value, `conflicts with ${formatValue(annotations[key])} set by ${own}: give the annotation one value`);
+        }
+        annotations[key] = s.value;
+      }
+      meta.annotations = sortKeys(annotations);
+    }
+
+    const containers: any[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+    for (const [name, fields] of sorted(this.containerFields)) {
+      const c = containers.find(x => x.name === name);
+      if (!c) invalidInput(this.workload.node.path, 'container name', name, 'names a container that the pod no longer has');
+      for (const [field, s] of sorted(fields)) {
+        const existing = getPath(c, field);
+        if (existing !== undefined && canonical(existing) !== canonical(s.value) && !isPlusDefault(field, existing, c)) {
+          const setter = this.added.has(name) ? `the props of container ${name} (${this.ownerOf(name)})` : `container ${name} of ${own}`;
+          invalidInput(s.by, `container ${name} ${field}`, s.value, `conflicts with ${formatValue(existing)} set by ${setter}: give the field one value`);
+        }
+        setPath(c, field, clone(s.value));
+      }
+    }
+    for (const [name, mounts] of sorted(this.rawMounts)) {
+      const c = containers.find(x => x.name === name);
+      c.volumeMounts = [...(c.volumeMounts ?? []), ...sorted(mounts).map(([, s]) => clone(s.value))];
+    }
+    for (const c of containers) {
+      c.volumeMounts = this.ordered(c.volumeMounts, m => m.mountPath, this.addedMounts.get(c.name), this.rawMounts.get(c.name));
+      c.env = this.ordered(c.env, e => e.name, this.addedEnv.get(c.name));
+      if (c.volumeMounts === undefined) delete c.volumeMounts;
+      if (c.env === undefined) delete c.env;
+    }
+    spec.containers = this.orderedContainers(spec.containers);
+    spec.initContainers = this.orderedContainers(spec.initContainers);
+    spec.volumes = this.ordered(spec.volumes, v => v.name, new Map([...this.addedVolumes].map(([k, v]) => [k, v.by])));
+    for (const k of ['containers', 'initContainers', 'volumes']) if (spec[k] === undefined) delete spec[k];
+
+    if (this.restriction) this.harden(spec, this.restriction);
+    const sortedSpec = sortKeys(spec);
+    for (const k of Object.keys(spec)) delete spec[k];
+    Object.assign(spec, sortedSpec);
+    return json;
+  }
+
+  /** The pod's own entries first, as cdk8s-plus wrote them; then the patterns' entries by key. */
+  private ordered(list: any[] | undefined, key: (x: any) => string, ...added: Array<Map<string, unknown> | undefined>): any[] | undefined {
+    if (list === undefined) return undefined;
+    const ours = (x: any) => added.some(m => m?.has(key(x)));
+    return [...list.filter(x => !ours(x)), ...list.filter(ours).sort((a, b) => compare(key(a), key(b)))];
+  }
+
+  private orderedContainers(list: any[] | undefined): any[] | undefined {
+    if (list === undefined) return undefined;
+    const mine = (c: any) => this.added.get(c.name);
+    const rankOf = (c: any): [number, string, number] => {
+      const a = mine(c)!;
+      return [a.rank, a.by, a.seq];
+    };
+    const ours = list.filter(c => mine(c)).sort((a, b) => {
+      const [ra, ba, sa] = rankOf(a);
+      const [rb, bb, sb] = rankOf(b);
+      return ra - rb || compare(ba, bb) || sa - sb;
+    });
+    return [...list.filter(c => !mine(c)), ...ours];
+  }
+
+  private harden(spec: any, restriction: Setting): void {
+    const lists: Array<[string, any[]]> = [['initContainers', spec.initContainers ?? []], ['containers', spec.containers ?? []]];
+    const why = `; ${restriction.by} does not override what a container asks for`;
+    for (const [list, containers] of lists) {
+      for (const c of containers) {
+        for (const rule of REFUSED_SECURITY_SETTINGS) {
+          const value = getPath(c.securityContext, rule.field);
+          if (rule.refused(value)) invalidInput(this.workload.node.path, `${list}[${c.name}].securityContext.${rule.field}`, value, `${rule.allowed}${why}`);
+        }
+        c.securityContext = RestrictedProfile.hardenedSecurityContext(c.securityContext, restriction.value);
+      }
+    }
+    const problems = RestrictedProfile.violations(spec);
+    if (problems.length > 0) invalidInput(this.workload.node.path, 'pod spec', problems, `must meet Pod Security "restricted"${why}`);
+  }
+}
+
+/**
+ * Whether a value is one cdk8s-plus-28 writes when the user sets nothing, which a pattern may
+ * replace: a grace period of 30 s, and the TCP startup probe it gives every container with a
+ * port. (An explicit setting equal to the default cannot be told apart from it.)
+ */
+function isPlusDefault(field: string, value: any, container?: any): boolean {
+  if (field === 'terminationGracePeriodSeconds') return value === 30;
+  if (field === 'startupProbe' && container) {
+    const port = container.ports?.[0]?.containerPort;
+    return canonical(value) === canonical({ failureThreshold: 3, tcpSocket: { port } });
+  }
+  return false;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sorted<V>(map: Map<string, V>): Array<[string, V]> {
+  return [...map].sort(([a], [b]) => compare(a, b));
+}
+
+/** A stable text of a value, for equality: keys sorted at every level. */
+function canonical(value: any): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: any): any {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value === null || typeof value !== 'object') return value;
+  const out: { [key: string]: any } = {};
+  for (const k of Object.keys(value).sort()) out[k] = sortKeys(value[k]);
+  return out;
+}
+
+function clone(value: any): any {
+  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
+}
+
+function getPath(obj: any, dotted: string): any {
+  return dotted.split('.').reduce((at, k) => (at === undefined || at === null ? undefined : at[k]), obj);
+}
+
+function setPath(obj: any, dotted: string, value: any): void {
+  const keys = dotted.split('.');
+  let at = obj;
+  for (const k of keys.slice(0, -1)) {
+    if (at[k] === undefined) at[k] = {};
+    at = at[k];
+  }
+  at[keys[keys.length - 1]] = value;
+}

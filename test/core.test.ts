@@ -181,9 +181,12 @@ describe('PodSpecFields: fields cdk8s-plus-28 lacks reach the YAML', () => {
     expect(() => PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE, maxSkew: 0 }))
       .toThrow('test/web (PodSpecFields.addTopologySpread): invalid topologySpread.maxSkew 0: must be a whole number of at least 1');
     PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE });
-    expect(() => PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE }))
-      .toThrow('test/web: invalid topologySpread.topologyKey "topology.kubernetes.io/zone": may be spread over once per workload');
-    expect(() => PodSpecFields.setPreStop(d, 'web', [])).toThrow('test/web: invalid preStop of container web []: give at least the program to run');
+    // The same spread again is the same contribution; another one over the same key conflicts.
+    PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE });
+    expect(() => PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE, maxSkew: 2 }))
+      .toThrow(/^test\/web \(PodSpecFields.addTopologySpread\): invalid topologySpreadConstraints\[topology.kubernetes.io\/zone\] \{.*"maxSkew":2.*\}: conflicts with \{.*"maxSkew":1.*\} set by test\/web \(PodSpecFields.addTopologySpread\) on test\/web: give the field one value$/);
+    expect(() => PodSpecFields.setPreStop(d, 'web', []))
+      .toThrow('test/web (PodSpecFields.setPreStop): invalid preStop of container web []: give at least the program to run, as a list of strings');
     expect(() => HealthProbe.tcp({ port: 70000 })).toThrow('HealthProbe.tcp: invalid port 70000: must be an integer port number from 1 to 65535');
     expect(() => HealthProbe.http('/', { port: 80, failureThreshold: 0 })).toThrow('HealthProbe.http: invalid failureThreshold 0: must be a whole number of at least 1');
     expect(() => HealthProbe.exec([])).toThrow('HealthProbe.exec: invalid command []: must give at least the program to run');

@@ -46,7 +46,7 @@ export function addConfigInitMount(scope: Construct, opts: ConfigInitMount): Con
   const mutations = PodMutations.of(opts.workload);
   const initContainer = mutations.addContainer(scope, 'initContainer', hardened, ContainerRank.CONFIGURATION, { init: true, helper: false, nameField: 'initContainerName' });
   const volume = kplus.Volume.fromEmptyDir(scope, 'config-volume', opts.volumeName, { sizeLimit: opts.sizeLimit ?? Size.mebibytes(64) });
-  mutations.mount(scope, 'initMountPath', initContainer, opts.initMountPath, volume);
+  mutations.mount(scope, 'initMountPath', initContainer, opts.initMountPath, volume, {}, 'volumeName');
   for (const c of targets) mutations.mount(scope, 'mountPath', c, opts.mountPath, volume, { readOnly: true });
   return { initContainer, volume, mountedInto: targets };
 }

@@ -1,9 +1,9 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PodMutations } from './pod-mutations';
 import { ResourcePreset } from './resource-preset';
 import { ContainerSecurityOptions, mergeSecurityContext } from './security';
-import { PodMutations } from './pod-mutations';
 import { invalid, validateAbsolutePath, validateDnsLabel, validateEnvVarName, validateImage, validateList, validatePort, validatePortName } from './validation';
 
 /**

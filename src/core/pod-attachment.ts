@@ -107,7 +107,12 @@ export function attachHelperContainer(
   scope: Construct,
   props: PodAttachmentProps,
   container: kplus.ContainerProps,
-  defaults: { readonly name: string; readonly probes?: ContainerProbes; readonly fields?: { readonly portField?: string; readonly portNameField?: string } },
+  defaults: {
+    readonly name: string;
+    readonly probes?: ContainerProbes;
+    /** Fields to name when a port number or name is taken (e.g. an Adapter's metricsPort). */
+    readonly fields?: { readonly portField?: string; readonly portNameField?: string };
+  },
 ): kplus.Container {
   const name = container.name ?? defaults.name;
   const d: ContainerDefaults = { preset: props.resources ?? ResourcePreset.MICRO, security: props.security };
@@ -137,7 +142,9 @@ export interface SharedEmptyDir {
 /**
  * Creates an emptyDir and mounts it into both the helper and the application container.
  */
-export function shareEmptyDir(scope: Construct, workload: kplus.AbstractPod, field: string, helper: kplus.Container, main: kplus.Container, share: SharedEmptyDir): kplus.Volume {
+export function shareEmptyDir(
+  scope: Construct, workload: kplus.AbstractPod, field: string, helper: kplus.Container, main: kplus.Container, share: SharedEmptyDir,
+): kplus.Volume {
   validateAbsolutePath(scope, `${field} mount path`, share.helperMountPath);
   validateAbsolutePath(scope, `${field} mount path`, share.mainMountPath);
   validateDnsLabel(scope, `${field}.name`, share.name);

@@ -103,7 +103,9 @@ export class PodMutations {
    * Adds a container (regular, or init with `init`) for a pattern. Fails when its name, or one
    * of its port numbers or names, is taken in the pod.
    */
-  public addContainer(by: IConstruct, field: string, props: kplus.ContainerProps, rank: ContainerRank, options: AddContainerOptions): kplus.Container {
+  public addContainer(
+    by: IConstruct, field: string, props: kplus.ContainerProps, rank: ContainerRank, options: AddContainerOptions,
+  ): kplus.Container {
     const name = props.name!;
     const existing = this.allContainers().find(c => c.name === name);
     if (existing) invalid(by, options.nameField ?? `${field}.name`, name, `must differ from the pod's other container names: ${name} is ${this.ownerOf(name)}`);
@@ -126,7 +128,10 @@ export class PodMutations {
    * Mounts a volume into a container for a pattern. Fails when the container already mounts
    * something at that path, or the pod has another volume of that name.
    */
-  public mount(by: IConstruct, field: string, container: kplus.Container, path: string, volume: kplus.Volume, options: kplus.MountOptions = {}): void {
+  public mount(
+    by: IConstruct, field: string, container: kplus.Container, path: string, volume: kplus.Volume,
+    options: kplus.MountOptions = {}, volumeField = `${field} volume name`,
+  ): void {
     const taken = container.mounts.find(m => m.path === path);
     if (taken) {
       const owner = this.addedMounts.get(container.name)?.get(path);
@@ -136,7 +141,7 @@ export class PodMutations {
     if (raw) invalid(by, field, path, `must differ from the mount paths of container ${container.name}: ${path} is mounted by ${raw.by}`);
     const sameName = this.allVolumes().find(v => v.name === volume.name && v !== volume);
     if (sameName) {
-      invalid(by, `${field} volume name`, volume.name, `must differ from the pod's other volume names: ${volume.name} is ${this.addedVolumes.get(volume.name)?.by ?? 'a volume of the workload itself'}`);
+      invalid(by, volumeField, volume.name, `must differ from the pod's other volume names: ${volume.name} is ${this.addedVolumes.get(volume.name)?.by ?? 'a volume of the workload itself'}`);
     }
     container.mount(path, volume, options);
     if (!this.addedVolumes.has(volume.name) && !this.userVolumes().has(volume)) this.addedVolumes.set(volume.name, { by: by.node.path, volume });
@@ -148,7 +153,10 @@ export class PodMutations {
    * Adds a `volumeMounts` entry that names a volume cdk8s-plus does not model (a
    * StatefulSet's volume claim template).
    */
-  public mountClaim(by: IConstruct, field: string, containerName: string, mount: { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean }): void {
+  public mountClaim(
+    by: IConstruct, field: string, containerName: string,
+    mount: { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean },
+  ): void {
     const container = this.container(by, field, containerName);
     if (container.mounts.some(m => m.path === mount.mountPath) || this.rawMounts.get(containerName)?.has(mount.mountPath)) {
       invalid(by, field, mount.mountPath, `must differ from the mount paths of container ${containerName}: it is taken`);

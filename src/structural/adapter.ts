@@ -2,8 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerProbes, HealthProbe } from '../core/health-probe';
-import { PodMutations } from '../core/pod-mutations';
 import { PodAttachmentProps, attachHelperContainer, findMainContainer, shareEmptyDir, validateWorkload } from '../core/pod-attachment';
+import { PodMutations } from '../core/pod-mutations';
 import { invalid, validateAbsolutePath, validatePort, validatePortName, validateProps } from '../core/validation';
 
 /**

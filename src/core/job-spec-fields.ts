@@ -1,7 +1,8 @@
-import { ApiObject, Duration, JsonPatch } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabels, StandardLabelsProps } from './labels';
+import { setManifestField } from './manifest-fields';
 import { invalid, validateNonNegativeInt, validatePositiveInt, wholeSeconds } from './validation';
 
 /**
@@ -79,7 +80,7 @@ export interface JobOptions {
 /**
  * The one place where this library writes Job-spec fields that cdk8s-plus-28 does not model
  * (`completions`, `parallelism`, `completionMode`, and the job template's labels of a CronJob).
- * Every field is a JSON patch on the workload's API object, at `/spec` of a Job or
+ * Every field is written with `setManifestField`, at `/spec` of a Job or
  * `/spec/jobTemplate/spec` of a CronJob. Each is a field the Kubernetes 1.28 `JobSpec` knows, so
  * cdk8s-plus's typed serializer keeps it.
  */
@@ -101,7 +102,7 @@ export class JobSpecFields {
    * Kubernetes 1.28 knows: cdk8s-plus's typed serializer silently drops unknown names.
    */
   public static setJobSpecField(workload: kplus.Workload, field: string, value: any): void {
-    ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${JobSpecFields.jobSpecPath(workload)}/${field}`, value));
+    setManifestField(workload, `${JobSpecFields.jobSpecPath(workload)}/${field}`, value);
   }
 
   /** Successful pods the Job needs (`completions`). */
@@ -124,7 +125,7 @@ export class JobSpecFields {
    * labels only the CronJob and its pods.
    */
   public static setJobTemplateLabels(cronJob: kplus.CronJob, labels: { [key: string]: string }): void {
-    ApiObject.of(cronJob).addJsonPatch(JsonPatch.add('/spec/jobTemplate/metadata', { labels: { ...labels } }));
+    setManifestField(cronJob, '/spec/jobTemplate/metadata', { labels: { ...labels } });
   }
 }
 

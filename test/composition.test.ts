@@ -4,7 +4,7 @@ import { container, only, podSpec, restrictedViolations, synth } from './util';
 import { wiringProblems } from './wiring';
 import {
   Adapter, Ambassador, AmbassadorProxy, ConfigTemplate, GracefulShutdown, HealthProbe, HighlyAvailable,
-  ImmutableConfigImage, RestrictedPods, Sidecar, StartupSequence,
+  ImmutableConfigImage, LeaderElected, RestrictedPods, Sidecar, StartupSequence,
 } from '../src';
 
 /**
@@ -183,7 +183,7 @@ describe('patterns that want different values for one field fail naming both', (
     const w = workload(chart);
     new HighlyAvailable(chart, 'ha', { workload: w });
     expect(() => new HighlyAvailable(chart, 'ha2', { workload: w }))
-      .toThrow('test/ha2: invalid workload "test/app": already has a PodDisruptionBudget and topology spread from test/ha: the eviction API refuses pods with two budgets');
+      .toThrow(/^test\/ha2: invalid workload "test\/app": already has a PodDisruptionBudget and topology spread from test\/ha: the eviction API refuses pods with two budgets$/);
   });
 
   test('a mount path the application already uses', () => {
@@ -199,6 +199,36 @@ describe('patterns that want different values for one field fail naming both', (
     const w = new kplus.Deployment(chart, 'app', { containers: [{ name: 'app', image: 'shop/api:1.4.2', envVariables: { REDIS_URL: kplus.EnvValue.fromValue('redis://elsewhere:6379') } }] });
     expect(() => PATTERNS.Ambassador(chart, w))
       .toThrow('test/cache: invalid envVar "REDIS_URL": must not be set twice in container app: REDIS_URL is set by a container of test/app, through cdk8s-plus');
+  });
+
+  test('two Ambassadors listening on one localhost port, or on the application\'s port', () => {
+    const chart = Testing.chart();
+    const w = workload(chart);
+    PATTERNS.Ambassador(chart, w);
+    const proxy = (port: number) => AmbassadorProxy.envoyTcp({ listenPort: port, upstreamHost: 'db.data.svc.cluster.local', upstreamPort: 5432 });
+    expect(() => new Ambassador(chart, 'db', { workload: w, proxy: proxy(6379), containerName: 'db-proxy' }))
+      .toThrow('test/db: invalid proxy listenPort 6379: must not be used by another container of the pod (they share one network namespace): container cache-proxy (added by test/cache) listens on 6379 (on localhost)');
+    expect(() => new Ambassador(chart, 'db2', { workload: w, proxy: proxy(8080), containerName: 'db-proxy' }))
+      .toThrow('test/db2: invalid proxy listenPort 8080: must not be used by another container of the pod (they share one network namespace): container app (a container of test/app) has port 8080');
+    expect(() => new Adapter(chart, 'm', { workload: w, container: { name: 'm', image: 'x/m:1' }, metricsPort: 6379 }))
+      .toThrow('test/m: invalid metricsPort 6379: must not be used by another container of the pod (they share one network namespace): container cache-proxy (added by test/cache) listens on 6379 (on localhost)');
+  });
+
+  test('HighlyAvailable on a workload pattern that is already highly available says how to hand over', () => {
+    const chart = Testing.chart();
+    const le = new LeaderElected(chart, 'le', { replicas: 2, containers: [{ name: 'c', image: 'x/c:1' }] });
+    expect(() => new HighlyAvailable(chart, 'ha', { workload: le.deployment }))
+      .toThrow('test/ha: invalid workload "test/le/deployment": already has a PodDisruptionBudget and topology spread from test/le/high-availability: the eviction API refuses pods with two budgets; set highAvailability: false on test/le to configure them with this HighlyAvailable');
+  });
+
+  test('RestrictedPods on nested scopes with different options', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'c');
+    workload(chart);
+    RestrictedPods.applyTo(app);
+    RestrictedPods.applyTo(chart, { allowNetBindService: true });
+    expect(() => app.synthYaml())
+      .toThrow('RestrictedPods.applyTo(c): invalid options {"allowNetBindService":true}: conflicts with {} given by RestrictedPods.applyTo(<app>) for c/app: give nested scopes the same options');
   });
 
   test('a pattern in another chart than its workload', () => {

@@ -110,8 +110,8 @@ export function attachHelperContainer(
   defaults: {
     readonly name: string;
     readonly probes?: ContainerProbes;
-    /** Fields to name when a port number or name is taken (e.g. an Adapter's metricsPort). */
-    readonly fields?: { readonly portField?: string; readonly portNameField?: string };
+    /** Ports bound on localhost, and the fields to name when a port is taken (e.g. an Adapter's metricsPort). */
+    readonly ports?: { readonly portField?: string; readonly portNameField?: string; readonly localPorts?: number[]; readonly localPortField?: string };
   },
 ): kplus.Container {
   const name = container.name ?? defaults.name;
@@ -120,7 +120,7 @@ export function attachHelperContainer(
   const mutations = PodMutations.of(props.workload);
   const native = props.nativeSidecar ?? false;
   const added = mutations.addContainer(scope, 'container', native ? { ...hardened, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS } : hardened,
-    ContainerRank.HELPER, { init: native, helper: true, ...defaults.fields });
+    ContainerRank.HELPER, { init: native, helper: true, ...defaults.ports });
   if (props.writableTmp) mountWritableTmp(scope, props.workload, added);
   if (defaults.probes) setProbes(scope, props.workload, name, defaults.probes);
   if (props.shareProcessNamespace) mutations.setPodField(scope.node.path, 'shareProcessNamespace', true);
@@ -150,7 +150,7 @@ export function shareEmptyDir(
   validateDnsLabel(scope, `${field}.name`, share.name);
   const volume = kplus.Volume.fromEmptyDir(scope, 'shared', share.name, { sizeLimit: share.sizeLimit ?? Size.mebibytes(256) });
   const mutations = PodMutations.of(workload);
-  mutations.mount(scope, `${field} mount path`, helper, share.helperMountPath, volume, { readOnly: share.helperReadOnly });
+  mutations.mount(scope, `${field} mount path`, helper, share.helperMountPath, volume, { readOnly: share.helperReadOnly }, `${field}.name`);
   mutations.mount(scope, `${field} mount path`, main, share.mainMountPath, volume, { readOnly: share.mainReadOnly });
   return volume;
 }

@@ -33,6 +33,13 @@ export interface AddContainerOptions {
   readonly portField?: string;
   /** The field named when a port name is taken. @default `<field>.ports` */
   readonly portNameField?: string;
+  /**
+   * Ports the container listens on without declaring them (a proxy bound to 127.0.0.1): they
+   * are taken in the pod's network namespace all the same. @default - none
+   */
+  readonly localPorts?: number[];
+  /** The field named when a local port is taken. @default `<field>.localPorts` */
+  readonly localPortField?: string;
 }
 
 /** One value a party asked for. */
@@ -52,8 +59,7 @@ interface AddedContainer {
 const REGISTRY = new WeakMap<kplus.AbstractPod, PodMutations>();
 
 /**
- * The one mechanism through which patterns change a pod they did not create (DESIGN.md, "How
- * pod patterns change a pod").
+ * The one mechanism through which patterns change a pod they did not create.
  *
  * Patterns declare what they add (containers, volumes, mounts, environment variables,
  * annotations, topology spreads) and what they set (pod fields, container fields such as
@@ -93,6 +99,7 @@ export class PodMutations {
   private readonly addedMounts = new Map<string, Map<string, string>>();
   private readonly addedEnv = new Map<string, Map<string, string>>();
   private readonly rawMounts = new Map<string, Map<string, Setting>>();
+  private readonly localPorts = new Map<number, string>();
   private restriction?: Setting;
   private seq = 0;
   private hooked = false;
@@ -118,7 +125,22 @@ export class PodMutations {
         if (named) invalid(by, options.portNameField ?? `${field}.ports`, named.name, `must not repeat a port name of the pod: container ${c.name} (${this.ownerOf(c.name)}) has a port named ${p.name}`);
       }
     }
+    const taken = (port: number) => {
+      const local = this.localPorts.get(port);
+      if (local) return `${local} listens on ${port} (on localhost)`;
+      const declared = this.allContainers().find(c => c.ports.some(p => p.number === port));
+      return declared ? `container ${declared.name} (${this.ownerOf(declared.name)}) has port ${port}` : undefined;
+    };
+    for (const q of ports) {
+      const local = this.localPorts.get(q.number);
+      if (local) invalid(by, options.portField ?? `${field}.ports`, q.number, `must not be used by another container of the pod (they share one network namespace): ${local} listens on ${q.number} (on localhost)`);
+    }
+    for (const port of options.localPorts ?? []) {
+      const clash = taken(port);
+      if (clash) invalid(by, options.localPortField ?? `${field}.localPorts`, port, `must not be used by another container of the pod (they share one network namespace): ${clash}`);
+    }
     const container = options.init ? this.workload.addInitContainer(props) : this.workload.addContainer(props);
+    for (const port of options.localPorts ?? []) this.localPorts.set(port, `container ${name} (added by ${by.node.path})`);
     this.added.set(name, { by: by.node.path, rank, seq: this.seq++, helper: options.helper });
     this.hook();
     return container;
@@ -209,7 +231,7 @@ export class PodMutations {
   public restrict(by: string, options: ContainerSecurityOptions): void {
     const value = { ...options };
     if (this.restriction && canonical(this.restriction.value) !== canonical(value)) {
-      invalidInput(by, 'RestrictedPods options', value, `conflict with ${formatValue(this.restriction.value)} given by RestrictedPods.applyTo on ${this.restriction.by} for ${this.workload.node.path}`);
+      invalidInput(by, 'options', value, `conflicts with ${formatValue(this.restriction.value)} given by ${this.restriction.by} for ${this.workload.node.path}: give nested scopes the same options`);
     }
     this.restriction = { value, by };
     this.hook();
@@ -296,7 +318,9 @@ export class PodMutations {
     if (this.spreads.size > 0) {
       const list: any[] = spec.topologySpreadConstraints ?? [];
       for (const [key, s] of sorted(this.spreads)) {
-        if (list.some(c => c.topologyKey === key)) {
+        const own = list.find(c => c.topologyKey === key);
+        if (own && canonical(own) === canonical(s.value)) continue;
+        if (own) {
           invalidInput(s.by, `topologySpreadConstraints[${key}]`, s.value, `conflicts with the spread over ${key} set by ${own}`);
         }
         list.push(clone(s.value));

@@ -1,4 +1,4 @@
-import { Names, Size } from 'cdk8s';
+import { Chart, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { hardenedContainerProps } from './container-defaults';
@@ -156,7 +156,8 @@ export function protectReplicas(scope: Construct, workload: kplus.Workload, repl
   }
   // A workload pattern's own default: the HighlyAvailable and the workload are children of the pattern.
   const parent = scope.node.scope;
-  PROTECTED.set(workload, { by: scope.node.path, pattern: parent && workload.node.scope === parent ? parent.node.path : undefined });
+  const byPattern = parent !== undefined && !Chart.isChart(parent) && workload.node.scope === parent;
+  PROTECTED.set(workload, { by: scope.node.path, pattern: byPattern ? parent.node.path : undefined });
   const budget = new DisruptionBudget(scope, 'disruption-budget', { workload, replicas, maxUnavailable: options.maxUnavailable, labels: options.labels });
   addTopologySpread(scope.node.path, workload, { topologyKey: TopologyKey.HOSTNAME, hard: options.hardSpread });
   if (options.spreadOverZones ?? true) {

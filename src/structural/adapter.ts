@@ -131,7 +131,7 @@ export class Adapter extends Construct {
       ...props.container,
       portNumber: undefined,
       ports: [{ number: this.metricsPort, name: portName }],
-    }, { name: 'adapter', probes, fields: { portField: 'metricsPort', portNameField: 'metricsPortName' } });
+    }, { name: 'adapter', probes, ports: { portField: 'metricsPort', portNameField: 'metricsPortName' } });
 
     if (props.sharedVolume) {
       this.sharedVolume = shareEmptyDir(this, props.workload, 'sharedVolume', this.container, main, {

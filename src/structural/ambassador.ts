@@ -94,7 +94,7 @@ export class Ambassador extends Construct {
       image: proxy.image,
       command: proxy.command,
       args: proxy.args(CONFIG_DIR),
-    }, { name: 'ambassador', probes: props.probes });
+    }, { name: 'ambassador', probes: props.probes, ports: { localPorts: [proxy.listenPort], localPortField: 'proxy listenPort' } });
     const mutations = PodMutations.of(props.workload);
     const volume = kplus.Volume.fromConfigMap(this, 'config-volume', this.configMap, { name: `${this.container.name}-config` });
     mutations.mount(this, 'proxy configuration', this.container, CONFIG_DIR, volume, { readOnly: true });

@@ -117,3 +117,93 @@ test('host ports are refused for every container a pattern hardens', () => {
   expect(() => new Sidecar(c, 's', { workload: d, container: { name: 's', image: 'x/s:1', ports: [{ number: 80, hostPort: 80 }] } }))
     .toThrow('test/s: invalid container.ports[0].hostPort 80: must be unset: host ports are not allowed by Pod Security "restricted"; use a Service');
 });
+
+// The behavioral, advanced and configuration patterns (appended; the imports are here to keep
+// this block separate, and ordered after those above).
+import * as lib from '../src/index';
+// `synth` validates every manifest strictly against Kubernetes 1.28.
+const { synth } = jest.requireActual<typeof import('./util')>('./util');
+
+describe('JavaScript and jsii callers of the workload, advanced and configuration patterns get the library\'s errors, never a TypeError', () => {
+  type Scope = ReturnType<typeof Testing.chart>;
+  interface Pattern {
+    readonly name: string;
+    readonly make: (scope: Scope, props: any) => unknown;
+    readonly props: (scope: Scope) => any;
+    readonly fields: string[];
+  }
+  const containers = [{ name: 'app', image: 'shop/app:1.0.0', portNumber: 8080 }];
+  const watches = [{ apiGroup: '', resource: 'configmaps' }];
+  const widget = (scope: Scope) => new lib.CustomResourceDefinition(scope, 'crd', {
+    group: 'example.com',
+    kind: 'Widget',
+    versions: [{ name: 'v1', spec: lib.JsonSchema.ofObject({ properties: { size: lib.JsonSchema.ofInteger() } }) }],
+  });
+  const pattern = (name: string, make: Pattern['make'], props: Pattern['props'], fields: string[]): Pattern => ({ name, make, props, fields });
+  const patterns: Pattern[] = [
+    pattern('WorkQueue', (s, p) => new lib.WorkQueue(s, 'x', p), () => ({ worker: { image: 'shop/worker:1.0.0' } }),
+      ['worker', 'parallelism', 'mode', 'completions', 'producer', 'existingQueue', 'queueName', 'queueImage', 'backoffLimit', 'ttlAfterFinished', 'autoscaling']),
+    pattern('BatchJob', (s, p) => new lib.BatchJob(s, 'x', p), () => ({ containers }), ['containers', 'ttlAfterFinished']),
+    pattern('PeriodicJob', (s, p) => new lib.PeriodicJob(s, 'x', p), () => ({ containers, schedule: '0 3 * * *' }),
+      ['containers', 'schedule', 'timeZone', 'concurrencyPolicy', 'startingDeadline', 'successfulJobsHistoryLimit', 'failedJobsHistoryLimit', 'suspend', 'ttlAfterFinished']),
+    pattern('DaemonService', (s, p) => new lib.DaemonService(s, 'x', p), () => ({ containers }),
+      ['containers', 'updateStrategy', 'tolerations', 'nodeSelector', 'nodeLocalService']),
+    pattern('LeaderElected', (s, p) => new lib.LeaderElected(s, 'x', p), () => ({ containers }),
+      ['containers', 'replicas', 'leaseName', 'recordEvents', 'electorSidecar', 'highAvailability']),
+    pattern('Singleton', (s, p) => new lib.Singleton(s, 'x', p), () => ({ containers, guarantee: lib.SingletonGuarantee.CONSISTENCY }),
+      ['containers', 'guarantee', 'eviction']),
+    pattern('StatefulService', (s, p) => new lib.StatefulService(s, 'x', p), () => ({ containers }),
+      ['containers', 'replicas', 'volumeClaimTemplates', 'podManagementPolicy', 'updateStrategy', 'publishNotReadyAddresses', 'clientService', 'highAvailability']),
+    pattern('Controller', (s, p) => new lib.Controller(s, 'x', p), () => ({ containers, watches }),
+      ['containers', 'watches', 'writes', 'clusterWide', 'serviceAccountNamespace', 'replication', 'replicas', 'leaseName', 'highAvailability']),
+    pattern('Operator', (s, p) => new lib.Operator(s, 'x', p), s => ({ containers, customResources: [widget(s)] }),
+      ['containers', 'customResources', 'watches', 'writes', 'clusterWide']),
+    pattern('CustomResourceDefinition', (s, p) => new lib.CustomResourceDefinition(s, 'x', p),
+      () => ({ group: 'example.com', kind: 'Gadget', versions: [{ name: 'v1', spec: lib.JsonSchema.freeForm() }] }),
+      ['group', 'kind', 'plural', 'singular', 'scope', 'versions', 'shortNames', 'categories']),
+    pattern('HashedConfigMap', (s, p) => new lib.HashedConfigMap(s, 'x', p), () => ({ data: { a: 'b' } }),
+      ['baseName', 'data', 'binaryData', 'labels', 'annotations']),
+    pattern('HashedSecret', (s, p) => new lib.HashedSecret(s, 'x', p), () => ({ stringData: { a: 'b' } }),
+      ['baseName', 'stringData', 'secretType', 'labels', 'annotations']),
+  ];
+  const garbage: unknown[] = [undefined, null, 0, -1, 1.5, NaN, '', 'x', [], [null], [{}], {}, true];
+  const libraryError = /^test\/x: invalid \S+ .*: .+/s;
+
+  /** Builds the pattern; a failure must be the library's error, and a success must synthesize valid manifests. */
+  function check(p: Pattern, change: (props: any) => any): void {
+    const scope = Testing.chart();
+    let error: unknown;
+    try {
+      p.make(scope, change(p.props(scope)));
+    } catch (e) {
+      error = e;
+    }
+    if (error !== undefined) {
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).constructor).toBe(Error);
+      expect((error as Error).message).toMatch(libraryError);
+      return;
+    }
+    synth(scope);
+  }
+
+  test.each(patterns.map(p => [p.name, p] as const))('%s: no props, null, a string, a list', (_, p) => {
+    // HashedConfigMap's props are optional: none (or a jsii caller's null) is an empty ConfigMap.
+    const optional = p.name === 'HashedConfigMap';
+    for (const props of optional ? ['x', []] : [undefined, null, 'x', []]) {
+      expect(() => p.make(Testing.chart(), props)).toThrow(libraryError);
+    }
+  });
+
+  test.each(patterns.map(p => [p.name, p] as const))('%s: each prop set to a value of the wrong type', (_, p) => {
+    for (const field of p.fields) {
+      for (const value of garbage) {
+        try {
+          check(p, props => ({ ...props, [field]: value }));
+        } catch (e) {
+          throw new Error(`${p.name} with ${field} = ${JSON.stringify(value)}: ${(e as Error).message}`);
+        }
+      }
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { invalid } from '../core/validation';
+import { invalid, invalidInput, isDnsSubdomain, validateList } from '../core/validation';
 
 /**
  * An RBAC verb. There is deliberately no `*`: name every verb a workload needs.
@@ -70,9 +70,7 @@ export interface WatchedResource {
   readonly resource: string;
 }
 
-const GROUP = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)?$/;
 const RESOURCE = /^[a-z][a-z0-9]*(\/[a-z][a-z0-9]*)?$/;
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
  * Least-privilege RBAC helpers shared by the patterns that talk to the API server.
@@ -87,26 +85,28 @@ export class LeastPrivilege {
    * @param rules the rules
    */
   public static validate(scope: Construct, field: string, rules: AccessRule[]): AccessRule[] {
+    if (!Construct.isConstruct(scope)) invalidInput('LeastPrivilege.validate', 'scope', scope, 'must be the construct the rules belong to');
     const verbs = Object.values(ApiVerb) as string[];
-    rules.forEach((r, i) => {
+    validateList(scope, field, rules).forEach((r, i) => {
       const f = `${field}[${i}]`;
-      if (r.apiGroups.length === 0) invalid(scope, `${f}.apiGroups`, r.apiGroups, 'must list at least one API group ("" is the core group)');
+      if (r === null || typeof r !== 'object' || Array.isArray(r)) invalid(scope, f, r, 'must be an access rule: an object with apiGroups, resources and verbs');
+      if (validateList(scope, `${f}.apiGroups`, r.apiGroups).length === 0) invalid(scope, `${f}.apiGroups`, r.apiGroups, 'must list at least one API group ("" is the core group)');
       for (const g of r.apiGroups) {
-        if (g === '*' || !GROUP.test(g)) invalid(scope, `${f}.apiGroups`, g, 'must be an API group name ("" for core), never "*"');
+        if (g !== '' && !isDnsSubdomain(g)) invalid(scope, `${f}.apiGroups`, g, 'must be an API group name ("" for core), never "*"');
       }
-      if (r.resources.length === 0) invalid(scope, `${f}.resources`, r.resources, 'must list at least one resource');
+      if (validateList(scope, `${f}.resources`, r.resources).length === 0) invalid(scope, `${f}.resources`, r.resources, 'must list at least one resource');
       for (const res of r.resources) {
-        if (!RESOURCE.test(res)) invalid(scope, `${f}.resources`, res, 'must be a plural lower-case resource, optionally with "/subresource", never "*"');
+        if (typeof res !== 'string' || !RESOURCE.test(res)) invalid(scope, `${f}.resources`, res, 'must be a plural lower-case resource, optionally with "/subresource", never "*"');
       }
-      if (r.verbs.length === 0) invalid(scope, `${f}.verbs`, r.verbs, 'must list at least one verb');
+      if (validateList(scope, `${f}.verbs`, r.verbs).length === 0) invalid(scope, `${f}.verbs`, r.verbs, 'must list at least one verb');
       for (const v of r.verbs) {
         if (!verbs.includes(v)) invalid(scope, `${f}.verbs`, v, `must be one of ${verbs.join(', ')} (never "*")`);
       }
       if (new Set(r.verbs).size !== r.verbs.length) invalid(scope, `${f}.verbs`, r.verbs, 'must not repeat a verb');
       if (r.resourceNames !== undefined) {
-        if (r.resourceNames.length === 0) invalid(scope, `${f}.resourceNames`, r.resourceNames, 'must list at least one name (leave it out for every object)');
+        if (validateList(scope, `${f}.resourceNames`, r.resourceNames).length === 0) invalid(scope, `${f}.resourceNames`, r.resourceNames, 'must list at least one name (leave it out for every object)');
         for (const n of r.resourceNames) {
-          if (!OBJECT_NAME.test(n)) invalid(scope, `${f}.resourceNames`, n, 'must be an object name, never "*"');
+          if (!isDnsSubdomain(n)) invalid(scope, `${f}.resourceNames`, n, 'must be an object name, never "*"');
         }
         const unnamed = r.verbs.filter(v => v === ApiVerb.CREATE || v === ApiVerb.DELETECOLLECTION);
         if (unnamed.length > 0) invalid(scope, `${f}.verbs`, unnamed, 'cannot be limited by resourceNames: put them in a rule without names');
@@ -119,13 +119,19 @@ export class LeastPrivilege {
    * The rules that let a controller observe kinds: get, list and watch on each.
    */
   public static readRules(scope: Construct, field: string, watches: WatchedResource[]): AccessRule[] {
-    return LeastPrivilege.validate(scope, field, watches.map(w => ({ apiGroups: [w.apiGroup], resources: [w.resource], verbs: READ_VERBS })));
+    if (!Construct.isConstruct(scope)) invalidInput('LeastPrivilege.readRules', 'scope', scope, 'must be the construct the rules belong to');
+    return LeastPrivilege.validate(scope, field, validateList(scope, field, watches).map((w, i) => {
+      if (w === null || typeof w !== 'object' || Array.isArray(w)) invalid(scope, `${field}[${i}]`, w, 'must be a watched resource: an object with apiGroup and resource');
+      if (typeof w.apiGroup !== 'string') invalid(scope, `${field}[${i}].apiGroup`, w.apiGroup, 'must be an API group name ("" for core)');
+      return { apiGroups: [w.apiGroup], resources: [w.resource], verbs: READ_VERBS };
+    }));
   }
 
   /**
    * Adds validated rules to a namespaced Role.
    */
   public static grantInRole(role: kplus.Role, rules: AccessRule[]): void {
+    if (!(role instanceof kplus.Role)) invalidInput('LeastPrivilege.grantInRole', 'role', role, 'must be a kplus.Role');
     LeastPrivilege.validate(role, 'rules', rules);
     for (const r of rules) role.allow(r.verbs, ...apiResources(r));
   }
@@ -134,6 +140,7 @@ export class LeastPrivilege {
    * Adds validated rules to a ClusterRole.
    */
   public static grantInClusterRole(role: kplus.ClusterRole, rules: AccessRule[]): void {
+    if (!(role instanceof kplus.ClusterRole)) invalidInput('LeastPrivilege.grantInClusterRole', 'role', role, 'must be a kplus.ClusterRole');
     LeastPrivilege.validate(role, 'rules', rules);
     for (const r of rules) {
       role.allow(r.verbs, ...apiResources(r).map(res => ({ asApiResource: () => res, asNonApiResource: () => undefined })));
@@ -153,3 +160,4 @@ function apiResources(r: AccessRule): kplus.IApiResource[] {
   }
   return out;
 }
+

@@ -5,7 +5,7 @@ import { AccessRule, LeastPrivilege, WatchedResource } from './access-rule';
 import { LEASE_ENV, LeaderElected } from '../behavioral/leader-elected';
 import { DisruptionBudget } from '../core/disruption-budget';
 import { StandardLabels } from '../core/labels';
-import { invalid, validateDnsLabel, validateDnsSubdomain, validatePositiveInt } from '../core/validation';
+import { invalid, required, validateDnsLabel, validateDnsSubdomain, validateList, validatePositiveInt, validateProps } from '../core/validation';
 import {
   HighAvailabilityDefaults, WorkloadPatternProps, apiClientDeployment, patternLabels,
 } from '../core/workload-pattern';
@@ -123,6 +123,8 @@ export class Controller extends Construct {
 
   constructor(scope: Construct, id: string, props: ControllerProps) {
     super(scope, id);
+    validateProps(this, props, this._requiredProps());
+    validateList(this, 'containers', props.containers).forEach((c, i) => required(this, `containers[${i}]`, c, 'container props with at least image'));
     const replication = props.replication ?? ControllerReplication.SINGLETON;
     if (!Object.values(ControllerReplication).includes(replication)) {
       invalid(this, 'replication', props.replication, `must be one of ${Object.values(ControllerReplication).join(', ')}`);
@@ -137,7 +139,9 @@ export class Controller extends Construct {
     }
     const replicas = elected ? validatePositiveInt(this, 'replicas', props.replicas ?? 2) : 1;
     // An Operator's custom resources are observed too (the Operator grants them itself).
-    const ownsResources = ((props as { customResources?: unknown[] }).customResources ?? []).length > 0;
+    const customResources = (props as { customResources?: unknown[] }).customResources;
+    if (customResources !== undefined) validateList(this, 'customResources', customResources);
+    const ownsResources = (customResources ?? []).length > 0;
     if ((props.watches ?? []).length === 0 && !ownsResources) {
       invalid(this, 'watches', props.watches ?? [], 'must list at least one kind the controller observes');
     }
@@ -146,6 +150,7 @@ export class Controller extends Construct {
       ...LeastPrivilege.validate(this, 'writes', props.writes ?? []),
     ];
 
+    if (props.clusterWide !== undefined && typeof props.clusterWide !== 'boolean') invalid(this, 'clusterWide', props.clusterWide, 'must be true or false');
     this.clusterWide = props.clusterWide ?? false;
     const chartNamespace = Chart.of(this).namespace;
     let subjectNamespace: string | undefined;
@@ -209,6 +214,14 @@ export class Controller extends Construct {
     } else if (replicas >= 2 && props.highAvailability !== false) {
       this.highAvailability = new HighlyAvailable(this, 'high-availability', { workload: this.deployment, replicas, labels });
     }
+  }
+
+  /**
+   * The props a JavaScript caller must not leave out (an Operator adds its custom resources).
+   * @internal
+   */
+  protected _requiredProps(): string[] {
+    return ['containers'];
   }
 
   /** Every rule granted so far (watches, writes and later grants; not the lease rules). */

@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { JsonSchema } from './json-schema';
 import { StandardLabels } from '../core/labels';
-import { invalid, invalidInput, validateDnsSubdomain } from '../core/validation';
+import {
+  invalid, invalidInput, isDns1035Label, isDnsSubdomain, validateDnsSubdomain, validateList, validateNonNegativeInt, validateProps,
+} from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
 
 /**
@@ -178,8 +180,6 @@ export interface CustomResourceInstanceOptions {
   readonly version?: string;
 }
 
-const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const KIND = /^[A-Z][A-Za-z0-9]*$/;
 
 /**
@@ -221,36 +221,51 @@ export class CustomResourceDefinition extends Construct {
 
   constructor(scope: Construct, id: string, props: CustomResourceDefinitionProps) {
     super(scope, id);
+    validateProps(this, props, ['group', 'kind', 'versions']);
     this.group = validateDnsSubdomain(this, 'group', props.group);
     if (!this.group.includes('.')) invalid(this, 'group', props.group, 'must be a domain with at least one dot (e.g. "example.com")');
-    if (props.kind.length > 63 || !KIND.test(props.kind)) invalid(this, 'kind', props.kind, 'must be CamelCase: a capital letter followed by letters and digits, at most 63 characters');
+    if (typeof props.kind !== 'string' || props.kind.length > 63 || !KIND.test(props.kind)) invalid(this, 'kind', props.kind, 'must be CamelCase: a capital letter followed by letters and digits, at most 63 characters');
     this.kind = props.kind;
     this.plural = name1035(this, 'plural', props.plural ?? `${props.kind.toLowerCase()}s`);
     this.singular = name1035(this, 'singular', props.singular ?? props.kind.toLowerCase());
     if (this.plural === this.singular) invalid(this, 'plural', this.plural, 'must differ from the singular');
-    (props.shortNames ?? []).forEach((n, i) => name1035(this, `shortNames[${i}]`, n));
-    (props.categories ?? []).forEach((n, i) => name1035(this, `categories[${i}]`, n));
+    optionalList(this, 'shortNames', props.shortNames).forEach((n, i) => name1035(this, `shortNames[${i}]`, n));
+    optionalList(this, 'categories', props.categories).forEach((n, i) => name1035(this, `categories[${i}]`, n));
     if (props.scope !== undefined && !Object.values(CustomResourceScope).includes(props.scope)) {
       invalid(this, 'scope', props.scope, `must be one of ${Object.values(CustomResourceScope).join(', ')}`);
     }
     this.resourceScope = props.scope ?? CustomResourceScope.NAMESPACED;
     this.name = validateDnsSubdomain(this, 'plural', `${this.plural}.${this.group}`);
 
-    this.versions = props.versions;
+    this.versions = validateList(this, 'versions', props.versions);
     if (props.versions.length === 0) invalid(this, 'versions', [], 'must list at least one version');
     const single = props.versions.length === 1;
     const seen = new Set<string>();
     props.versions.forEach((v, i) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) invalid(this, `versions[${i}]`, v, 'must be an object with at least name and spec');
       name1035(this, `versions[${i}].name`, v.name);
       if (seen.has(v.name)) invalid(this, `versions[${i}].name`, v.name, 'must be unique');
       seen.add(v.name);
+      if (!(v.spec instanceof JsonSchema)) invalid(this, `versions[${i}].spec`, v.spec, 'must be a JsonSchema (JsonSchema.ofObject, mapOf or freeForm)');
       if (v.spec.jsonType !== 'object') invalid(this, `versions[${i}].spec`, v.spec.jsonType, 'must be an object schema (JsonSchema.ofObject, mapOf or freeForm)');
+      if (v.status !== undefined && !(v.status instanceof JsonSchema)) invalid(this, `versions[${i}].status`, v.status, 'must be a JsonSchema (JsonSchema.ofObject, mapOf or freeForm)');
       if (v.status && v.status.jsonType !== 'object') invalid(this, `versions[${i}].status`, v.status.jsonType, 'must be an object schema (JsonSchema.ofObject, mapOf or freeForm)');
-      (v.printerColumns ?? []).forEach((c, j) => {
+      for (const flag of ['storage', 'served'] as const) {
+        if (v[flag] !== undefined && typeof v[flag] !== 'boolean') invalid(this, `versions[${i}].${flag}`, v[flag], 'must be true or false');
+      }
+      if (v.deprecationWarning !== undefined && typeof v.deprecationWarning !== 'string') {
+        invalid(this, `versions[${i}].deprecationWarning`, v.deprecationWarning, 'must be a string: the warning clients receive');
+      }
+      optionalList(this, `versions[${i}].printerColumns`, v.printerColumns).forEach((c, j) => {
         const f = `versions[${i}].printerColumns[${j}]`;
+        if (c === null || typeof c !== 'object' || Array.isArray(c)) invalid(this, f, c, 'must be an object with at least name and jsonPath');
+        if (typeof c.name !== 'string') invalid(this, `${f}.name`, c.name, 'must be a string: the column header');
         if (c.name.trim().length === 0) invalid(this, `${f}.name`, c.name, 'must not be empty');
-        if (!c.jsonPath.startsWith('.')) invalid(this, `${f}.jsonPath`, c.jsonPath, 'must be a JSON path starting with "." (e.g. ".spec.replicas")');
-        if (c.priority !== undefined && (!Number.isInteger(c.priority) || c.priority < 0)) invalid(this, `${f}.priority`, c.priority, 'must be a whole number of at least 0');
+        if (typeof c.jsonPath !== 'string' || !c.jsonPath.startsWith('.')) invalid(this, `${f}.jsonPath`, c.jsonPath, 'must be a JSON path starting with "." (e.g. ".spec.replicas")');
+        const types = Object.values(PrinterColumnType) as string[];
+        if (c.columnType !== undefined && !types.includes(c.columnType)) invalid(this, `${f}.columnType`, c.columnType, `must be one of ${types.join(', ')}`);
+        if (c.description !== undefined && typeof c.description !== 'string') invalid(this, `${f}.description`, c.description, 'must be a string');
+        if (c.priority !== undefined) validateNonNegativeInt(this, `${f}.priority`, c.priority);
       });
     });
     const storage = props.versions.filter(v => v.storage ?? single);
@@ -302,6 +317,7 @@ export class CustomResourceDefinition extends Construct {
    * @default - the storage version
    */
   public schemaOf(version?: string): any {
+    if (version !== undefined && version !== null && typeof version !== 'string') invalid(this, 'version', version, 'must be a version name');
     return CustomResourceDefinition.rootSchema(this.version(version ?? this.storageVersion, 'version')).toJson();
   }
 
@@ -314,18 +330,26 @@ export class CustomResourceDefinition extends Construct {
    * @param spec the `.spec` content
    */
   public newInstance(scope: Construct, id: string, spec: { [key: string]: any }, options: CustomResourceInstanceOptions = {}): ApiObject {
+    const opts = options ?? {};
+    if (!Construct.isConstruct(scope)) invalidInput(`${this.node.path}.newInstance`, 'scope', scope, 'must be a construct in a chart');
+    if (typeof id !== 'string' || id.length === 0) invalidInput(`${this.node.path}.newInstance(${scope.node.path})`, 'id', id, 'must be a non-empty string');
     const where = `${scope.node.path}/${id}`;
-    const v = this.version(options.version ?? this.storageVersion, 'version', where);
+    if (typeof opts !== 'object' || Array.isArray(opts)) invalidInput(where, 'options', opts, 'must be an object');
+    if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+      invalidInput(where, 'spec', spec, `must be an object: the .spec of the ${this.kind}`);
+    }
+    if (opts.version !== undefined && typeof opts.version !== 'string') invalidInput(where, 'version', opts.version, 'must be a version name');
+    const v = this.version(opts.version ?? this.storageVersion, 'version', where);
     if (v.served === false) invalidInput(where, 'version', v.name, 'must be a served version');
-    if (options.name !== undefined && (options.name.length > 253 || !DNS_SUBDOMAIN.test(options.name))) {
-      invalidInput(where, 'name', options.name, 'must be a DNS-1123 subdomain');
+    if (opts.name !== undefined && !isDnsSubdomain(opts.name)) {
+      invalidInput(where, 'name', opts.name, 'must be a DNS-1123 subdomain');
     }
     const problems = v.spec.violations(spec, 'spec');
     if (problems.length > 0) invalidInput(where, 'spec', spec, `must follow the ${this.kind} ${v.name} schema: ${problems.join('; ')}`);
     const obj = new ApiObject(scope, id, {
       apiVersion: `${this.group}/${v.name}`,
       kind: this.kind,
-      metadata: options.name !== undefined ? { name: options.name } : {},
+      metadata: opts.name !== undefined ? { name: opts.name } : {},
       spec,
     });
     // The definition must exist before its objects.
@@ -341,8 +365,13 @@ export class CustomResourceDefinition extends Construct {
 }
 
 function name1035(scope: Construct, field: string, value: string): string {
-  if (value.length > 63 || !DNS_1035.test(value)) {
+  if (!isDns1035Label(value)) {
     invalid(scope, field, value, 'must be a lower-case DNS-1035 label: at most 63 characters of a-z, 0-9 and "-", starting with a letter');
   }
   return value;
+}
+
+/** An optional list prop: none is empty, anything else must be a list. */
+function optionalList<T>(scope: Construct, field: string, value: T[] | undefined): T[] {
+  return value === undefined ? [] : validateList(scope, field, value);
 }

@@ -136,6 +136,11 @@ export class JsonSchema {
   /** A string. */
   public static ofString(options: StringSchemaOptions = {}): JsonSchema {
     const where = 'JsonSchema.ofString';
+    options = optionsOf(where, options);
+    if (options.allowedValues !== undefined) listOf(where, 'allowedValues', options.allowedValues, 'string');
+    for (const field of ['pattern', 'format'] as const) {
+      if (options[field] !== undefined && typeof options[field] !== 'string') invalidInput(where, field, options[field], 'must be a string');
+    }
     lengthBounds(where, 'minLength', 'maxLength', options.minLength, options.maxLength);
     if (options.pattern !== undefined) {
       try {
@@ -143,12 +148,15 @@ export class JsonSchema {
       } catch {
         invalidInput(where, 'pattern', options.pattern, 'must be a valid regular expression');
       }
+      if (!isRe2Compatible(options.pattern)) {
+        invalidInput(where, 'pattern', options.pattern, 'must be an RE2 expression, as the API server compiles it: no lookahead, lookbehind or backreferences');
+      }
     }
     if (options.allowedValues !== undefined && options.allowedValues.length === 0) {
       invalidInput(where, 'allowedValues', [], 'must list at least one value (leave it out to allow any string)');
     }
     const s = new JsonSchema({
-      ...base(options),
+      ...base(where, options),
       type: 'string',
       enum: options.allowedValues,
       pattern: options.pattern,
@@ -166,23 +174,36 @@ export class JsonSchema {
 
   /** A whole number. */
   public static ofInteger(options: NumberSchemaOptions = {}): JsonSchema {
-    return JsonSchema.numeric('integer', options);
+    return JsonSchema.numeric('integer', optionsOf('JsonSchema.ofInteger', options));
   }
 
   /** A number (integer or decimal). */
   public static ofNumber(options: NumberSchemaOptions = {}): JsonSchema {
-    return JsonSchema.numeric('number', options);
+    return JsonSchema.numeric('number', optionsOf('JsonSchema.ofNumber', options));
   }
 
   /** `true` or `false`. */
   public static ofBoolean(options: BooleanSchemaOptions = {}): JsonSchema {
-    return new JsonSchema({ ...base(options), type: 'boolean', default: options.defaultValue });
+    const where = 'JsonSchema.ofBoolean';
+    options = optionsOf(where, options);
+    if (options.defaultValue !== undefined && typeof options.defaultValue !== 'boolean') invalidInput(where, 'defaultValue', options.defaultValue, 'must be true or false');
+    return new JsonSchema({ ...base(where, options), type: 'boolean', default: options.defaultValue });
   }
 
   /** An object with known fields. */
   public static ofObject(options: ObjectSchemaOptions): JsonSchema {
     const where = 'JsonSchema.ofObject';
-    const names = Object.keys(options.properties);
+    if (options === undefined || options === null) invalidInput(where, 'options', options, 'is required: an object with at least properties');
+    options = optionsOf(where, options);
+    const props = options.properties;
+    if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+      invalidInput(where, 'properties', props, 'must be an object of field names and JsonSchemas');
+    }
+    const names = Object.keys(props);
+    for (const n of names) {
+      if (!(props[n] instanceof JsonSchema)) invalidInput(where, `properties["${n}"]`, props[n], 'must be a JsonSchema (JsonSchema.ofString, ofObject, ...)');
+    }
+    if (options.required !== undefined) listOf(where, 'required', options.required, 'string');
     for (const n of names) {
       if (n.length === 0) invalidInput(where, 'properties', n, 'property names must not be empty');
     }
@@ -193,9 +214,9 @@ export class JsonSchema {
       invalidInput(where, 'required', options.required, 'must not list a property twice');
     }
     const properties: { [name: string]: k8s.JsonSchemaProps } = {};
-    for (const n of names) properties[n] = options.properties[n]._props;
+    for (const n of names) properties[n] = props[n]._props;
     return new JsonSchema({
-      ...base(options),
+      ...base(where, options),
       type: 'object',
       properties,
       required: options.required && options.required.length > 0 ? [...options.required] : undefined,
@@ -205,12 +226,15 @@ export class JsonSchema {
   /** An array whose items all follow one schema. */
   public static arrayOf(items: JsonSchema, options: ArraySchemaOptions = {}): JsonSchema {
     const where = 'JsonSchema.arrayOf';
+    if (!(items instanceof JsonSchema)) invalidInput(where, 'items', items, 'must be a JsonSchema (JsonSchema.ofString, ofObject, ...)');
+    options = optionsOf(where, options);
+    if (options.set !== undefined && typeof options.set !== 'boolean') invalidInput(where, 'set', options.set, 'must be true or false');
     lengthBounds(where, 'minItems', 'maxItems', options.minItems, options.maxItems);
     if (options.set && !['string', 'integer', 'number', 'boolean'].includes(items._props.type ?? '')) {
       invalidInput(where, 'set', options.set, 'requires scalar items (string, integer, number or boolean)');
     }
     return new JsonSchema({
-      ...base(options),
+      ...base(where, options),
       type: 'array',
       items: items.toJson(),
       minItems: options.minItems,
@@ -221,9 +245,12 @@ export class JsonSchema {
 
   /** An object used as a map: any keys, every value following one schema (e.g. a label selector). */
   public static mapOf(values: JsonSchema, options: MapSchemaOptions = {}): JsonSchema {
-    lengthBounds('JsonSchema.mapOf', 'minProperties', 'maxProperties', options.minProperties, options.maxProperties);
+    const where = 'JsonSchema.mapOf';
+    if (!(values instanceof JsonSchema)) invalidInput(where, 'values', values, 'must be a JsonSchema (JsonSchema.ofString, ofObject, ...)');
+    options = optionsOf(where, options);
+    lengthBounds(where, 'minProperties', 'maxProperties', options.minProperties, options.maxProperties);
     return new JsonSchema({
-      ...base(options),
+      ...base(where, options),
       type: 'object',
       additionalProperties: values.toJson(),
       minProperties: options.minProperties,
@@ -236,12 +263,12 @@ export class JsonSchema {
    * (`x-kubernetes-preserve-unknown-fields`). Use sparingly: nothing in it is validated.
    */
   public static freeForm(options: SchemaOptions = {}): JsonSchema {
-    return new JsonSchema({ ...base(options), type: 'object', xKubernetesPreserveUnknownFields: true });
+    return new JsonSchema({ ...base('JsonSchema.freeForm', optionsOf('JsonSchema.freeForm', options)), type: 'object', xKubernetesPreserveUnknownFields: true });
   }
 
   /** An integer or a string such as `"25%"` (`x-kubernetes-int-or-string`). */
   public static intOrString(options: SchemaOptions = {}): JsonSchema {
-    return new JsonSchema({ ...base(options), xKubernetesIntOrString: true });
+    return new JsonSchema({ ...base('JsonSchema.intOrString', optionsOf('JsonSchema.intOrString', options)), xKubernetesIntOrString: true });
   }
 
   private static numeric(type: string, options: NumberSchemaOptions): JsonSchema {
@@ -254,7 +281,7 @@ export class JsonSchema {
     if (options.minimum !== undefined && options.maximum !== undefined && options.minimum > options.maximum) {
       invalidInput(where, 'maximum', options.maximum, `must be at least minimum (${options.minimum})`);
     }
-    const s = new JsonSchema({ ...base(options), type, minimum: options.minimum, maximum: options.maximum, default: options.defaultValue });
+    const s = new JsonSchema({ ...base(where, options), type, minimum: options.minimum, maximum: options.maximum, default: options.defaultValue });
     if (options.defaultValue !== undefined) {
       const problems = s.violations(options.defaultValue, 'defaultValue');
       if (problems.length > 0) invalidInput(where, 'defaultValue', options.defaultValue, `must itself be valid: ${problems.join('; ')}`);
@@ -292,7 +319,48 @@ export class JsonSchema {
   }
 }
 
-function base(options: SchemaOptions): k8s.JsonSchemaProps {
+/** The options of a factory: none (undefined or a jsii caller's null) is empty, anything else must be an object. */
+function optionsOf<T extends SchemaOptions>(where: string, options: T | undefined | null): T {
+  if (options === undefined || options === null) return {} as T;
+  if (typeof options !== 'object' || Array.isArray(options)) invalidInput(where, 'options', options, 'must be an object');
+  return options;
+}
+
+/** A list of values of one JSON type. */
+function listOf(where: string, field: string, value: unknown, type: string): void {
+  if (!Array.isArray(value)) invalidInput(where, field, value, `must be a list of ${type}s`);
+  value.forEach((v, i) => {
+    if (typeof v !== type) invalidInput(where, `${field}[${i}]`, v, `must be a ${type}`);
+  });
+}
+
+/**
+ * Whether a valid ECMAScript pattern also compiles as RE2 (Go's regexp, which the API server
+ * uses for `pattern`): RE2 has no lookaround and no backreferences.
+ */
+function isRe2Compatible(pattern: string): boolean {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      const next = pattern[i + 1] ?? '';
+      if (!inClass && (/[1-9]/.test(next) || (next === 'k' && pattern[i + 2] === '<'))) return false;
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === ']') i++;
+    } else if (c === '(' && /^\?(=|!|<=|<!)/.test(pattern.slice(i + 1, i + 4))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+function base(where: string, options: SchemaOptions): k8s.JsonSchemaProps {
+  if (options.description !== undefined && typeof options.description !== 'string') invalidInput(where, 'description', options.description, 'must be a string');
+  if (options.nullable !== undefined && typeof options.nullable !== 'boolean') invalidInput(where, 'nullable', options.nullable, 'must be true or false');
   return { description: options.description, nullable: options.nullable || undefined };
 }
 

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { AccessRule, ApiVerb } from './access-rule';
 import { Controller, ControllerProps } from './controller';
 import { CustomResourceDefinition, CustomResourceScope } from './custom-resource-definition';
-import { invalid } from '../core/validation';
+import { invalid, validateList } from '../core/validation';
 
 /**
  * Props of `Operator`.
@@ -35,11 +35,14 @@ export class Operator extends Controller {
 
   constructor(scope: Construct, id: string, props: OperatorProps) {
     super(scope, id, props);
-    if (props.customResources.length === 0) {
+    if (validateList(this, 'customResources', props.customResources).length === 0) {
       invalid(this, 'customResources', [], 'must list at least one CustomResourceDefinition (a controller without one is a Controller)');
     }
     const rules: AccessRule[] = [];
     props.customResources.forEach((crd, i) => {
+      if (!(crd instanceof CustomResourceDefinition)) {
+        invalid(this, `customResources[${i}]`, crd, 'must be a CustomResourceDefinition of this library');
+      }
       if (crd.resourceScope === CustomResourceScope.CLUSTER && !this.clusterWide) {
         invalid(this, `customResources[${i}]`, crd.name, 'is cluster-scoped: only a clusterWide operator can be granted access to it');
       }
@@ -51,5 +54,13 @@ export class Operator extends Controller {
     this.grant(...rules);
     this.customResources = [...props.customResources];
     for (const crd of this.customResources) this.deployment.node.addDependency(crd);
+  }
+
+  /**
+   * An Operator also needs its custom resources.
+   * @internal
+   */
+  protected _requiredProps(): string[] {
+    return [...super._requiredProps(), 'customResources'];
   }
 }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   COMPLETION_INDEX_ENV, CompletionMode, JobOptions, applyJobCounts, labelJobWorkload, resolveJobOptions, withCompletionIndex,
 } from '../core/job-spec-fields';
-import { wholeSeconds } from '../core/validation';
+import { required, validateList, validateProps, wholeSeconds } from '../core/validation';
 import { WorkloadPatternProps, hardenContainers, patternLabels } from '../core/workload-pattern';
 
 /**
@@ -50,6 +50,8 @@ export class BatchJob extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
+    validateProps(this, props, ['containers']);
+    validateList(this, 'containers', props.containers).forEach((c, i) => required(this, `containers[${i}]`, c, 'container props with at least image'));
     const options = resolveJobOptions(this, props);
     const ttl = props.ttlAfterFinished ?? Duration.days(1);
     wholeSeconds(this, 'ttlAfterFinished', ttl, 0);

@@ -2,10 +2,14 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { assertUniquePodPorts } from './stateful-service';
+import { LABEL_KEY_ALLOWED, isLabelKey } from '../configuration/hashed-config-map';
 import { StandardLabels } from '../core/labels';
 import { PodSpecFields } from '../core/pod-spec-fields';
 import { ResourcePreset } from '../core/resource-preset';
-import { invalid, invalidInput, validateDnsSubdomain, validateLabelValue } from '../core/validation';
+import {
+  invalid, invalidInput, required, validateDnsSubdomain, validateLabelValue, validateList, validateProps,
+} from '../core/validation';
 import { WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels } from '../core/workload-pattern';
 
 /**
@@ -35,9 +39,17 @@ export class DaemonUpdateStrategy {
    */
   public static rollingUpdate(options: DaemonRollingUpdateOptions = {}): DaemonUpdateStrategy {
     const where = 'DaemonUpdateStrategy.rollingUpdate';
-    const surge = options.maxSurge ?? kplus.PercentOrAbsolute.absolute(0);
-    const unavailable = options.maxUnavailable
-      ?? kplus.PercentOrAbsolute.absolute(options.maxSurge && !options.maxSurge.isZero() ? 0 : 1);
+    const opts = options ?? {};
+    if (typeof opts !== 'object' || Array.isArray(opts)) invalidInput(where, 'options', opts, 'must be an object');
+    for (const field of ['maxSurge', 'maxUnavailable'] as const) {
+      const v = opts[field];
+      if (v !== undefined && !(v instanceof kplus.PercentOrAbsolute)) {
+        invalidInput(where, field, v, 'must be a kplus.PercentOrAbsolute, e.g. PercentOrAbsolute.absolute(1) or PercentOrAbsolute.percent(10)');
+      }
+    }
+    const surge = opts.maxSurge ?? kplus.PercentOrAbsolute.absolute(0);
+    const unavailable = opts.maxUnavailable
+      ?? kplus.PercentOrAbsolute.absolute(opts.maxSurge && !opts.maxSurge.isZero() ? 0 : 1);
     checkPercentOrAbsolute(where, 'maxSurge', surge);
     checkPercentOrAbsolute(where, 'maxUnavailable', unavailable);
     if (surge.isZero() === unavailable.isZero()) {
@@ -129,16 +141,30 @@ export class DaemonService extends Construct {
 
   constructor(scope: Construct, id: string, props: DaemonServiceProps) {
     super(scope, id);
-    props.containers.forEach((c, i) => (c.ports ?? []).forEach((p, j) => {
-      if (p.hostPort !== undefined) {
+    validateProps(this, props, ['containers']);
+    validateList(this, 'containers', props.containers).forEach((c, i) => required(this, `containers[${i}]`, c, 'container props with at least image'));
+    props.containers.forEach((c, i) => (Array.isArray(c.ports) ? c.ports : []).forEach((p, j) => {
+      if (p?.hostPort !== undefined) {
         invalid(this, `containers[${i}].ports[${j}].hostPort`, p.hostPort,
           'must be unset: host ports are not allowed by Pod Security "restricted"; use nodeLocalService to reach the daemon on its node');
       }
     }));
     const nodeSelector = props.nodeSelector ?? {};
+    if (typeof nodeSelector !== 'object' || Array.isArray(nodeSelector)) {
+      invalid(this, 'nodeSelector', nodeSelector, 'must be an object of node label keys and values');
+    }
     for (const [key, value] of Object.entries(nodeSelector)) {
       validateLabelKey(this, 'nodeSelector', key);
       validateLabelValue(this, `nodeSelector["${key}"]`, value);
+    }
+    if (props.updateStrategy !== undefined && !(props.updateStrategy instanceof DaemonUpdateStrategy)) {
+      invalid(this, 'updateStrategy', props.updateStrategy, 'must be a DaemonUpdateStrategy: DaemonUpdateStrategy.rollingUpdate() or DaemonUpdateStrategy.onDelete()');
+    }
+    (props.tolerations === undefined ? [] : validateList(this, 'tolerations', props.tolerations)).forEach((t, i) => {
+      if (!(t instanceof kplus.NodeTaintQuery)) invalid(this, `tolerations[${i}]`, t, 'must be a kplus.NodeTaintQuery, e.g. NodeTaintQuery.exists(key) or NodeTaintQuery.any()');
+    });
+    if (props.nodeLocalService !== undefined && typeof props.nodeLocalService !== 'boolean') {
+      invalid(this, 'nodeLocalService', props.nodeLocalService, 'must be true or false');
     }
     this.updateStrategy = props.updateStrategy ?? DaemonUpdateStrategy.rollingUpdate();
 
@@ -158,7 +184,8 @@ export class DaemonService extends Construct {
     }
 
     if (props.nodeLocalService) {
-      const ports = this.daemonSet.containers.flatMap(c => c.ports);
+      const ports = this.daemonSet.containers.flatMap(c => c.ports.map(p => ({ ...p, container: c.name })));
+      assertUniquePodPorts(this, ports);
       if (ports.length === 0) {
         invalid(this, 'nodeLocalService', true, 'needs a container port (portNumber or ports) to route to');
       }
@@ -189,12 +216,9 @@ function intOrString(v: kplus.PercentOrAbsolute): k8s.IntOrString {
   return typeof v.value === 'number' ? k8s.IntOrString.fromNumber(v.value) : k8s.IntOrString.fromString(v.value);
 }
 
-/** A label key: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
+/** A label key; a bad prefix is named on its own. */
 function validateLabelKey(scope: Construct, field: string, key: string): void {
   const slash = key.lastIndexOf('/');
-  const name = slash >= 0 ? key.slice(slash + 1) : key;
   if (slash >= 0) validateDnsSubdomain(scope, `${field} key prefix`, key.slice(0, slash));
-  if (name.length === 0 || name.length > 63 || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) {
-    invalid(scope, `${field} key`, key, 'must be a label key: an optional DNS subdomain and "/", then at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit');
-  }
+  if (!isLabelKey(key)) invalid(scope, `${field} key`, key, LABEL_KEY_ALLOWED);
 }

@@ -3,7 +3,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
 import { attachHelperContainer } from '../core/pod-attachment';
-import { validateDnsSubdomain, validatePort, validatePositiveInt } from '../core/validation';
+import {
+  invalid, invalidInput, required, validateDnsSubdomain, validateImage, validateList, validatePort, validatePositiveInt, validateProps,
+} from '../core/validation';
 import {
   HighAvailabilityDefaults, WorkloadPatternProps, apiClientDeployment, patternLabels,
 } from '../core/workload-pattern';
@@ -116,8 +118,15 @@ export class LeaderElected extends Construct {
    * Lets an existing ServiceAccount take part in a lease election in its namespace.
    */
   public static grantLeaseAccess(scope: Construct, id: string, serviceAccount: kplus.IServiceAccount, options: LeaseAccessOptions): LeaseAccess {
+    const where = 'LeaderElected.grantLeaseAccess';
+    if (!Construct.isConstruct(scope)) invalidInput(where, 'scope', scope, 'must be a construct in a chart');
+    if (typeof id !== 'string' || id.length === 0) invalidInput(`${where}(${scope.node.path})`, 'id', id, 'must be a non-empty string');
     const c = new Construct(scope, id);
-    validateDnsSubdomain(c, 'leaseName', options.leaseName);
+    if (!Construct.isConstruct(serviceAccount) || typeof (serviceAccount as { name?: unknown }).name !== 'string') {
+      invalid(c, 'serviceAccount', serviceAccount, 'must be a cdk8s-plus ServiceAccount (kplus.ServiceAccount, or ServiceAccount.fromServiceAccountName)');
+    }
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) invalid(c, 'options', options, 'must be an object with at least leaseName');
+    validateDnsSubdomain(c, 'leaseName', required(c, 'leaseName', options.leaseName, 'the Lease the ServiceAccount may read and renew'));
     const role = new kplus.Role(c, 'role');
     // client-go creates the lease on first election; create cannot be limited by name.
     role.allow(['create'], kplus.ApiResource.LEASES);
@@ -147,6 +156,18 @@ export class LeaderElected extends Construct {
 
   constructor(scope: Construct, id: string, props: LeaderElectedProps) {
     super(scope, id);
+    validateProps(this, props, ['containers']);
+    validateList(this, 'containers', props.containers).forEach((c, i) => required(this, `containers[${i}]`, c, 'container props with at least image'));
+    const elector = props.electorSidecar;
+    if (elector !== undefined) {
+      if (elector === null || typeof elector !== 'object' || Array.isArray(elector)) {
+        invalid(this, 'electorSidecar', elector, 'must be an object with at least image and args');
+      }
+      validateImage(this, 'electorSidecar.image', elector.image);
+      validateList(this, 'electorSidecar.args', required(this, 'electorSidecar.args', elector.args, 'the elector\'s arguments (a list of strings)')).forEach((a, i) => {
+        if (typeof a !== 'string') invalid(this, `electorSidecar.args[${i}]`, a, 'must be a string');
+      });
+    }
     const replicas = validatePositiveInt(this, 'replicas', props.replicas ?? 2);
     this.leaseName = validateDnsSubdomain(this, 'leaseName', props.leaseName ?? Names.toDnsLabel(this));
     const labels = patternLabels(this, props, 'leader-elected');

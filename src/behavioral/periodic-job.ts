@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   COMPLETION_INDEX_ENV, JobOptions, applyJobCounts, labelJobWorkload, resolveJobOptions, withCompletionIndex,
 } from '../core/job-spec-fields';
-import { invalid, validateNonNegativeInt, wholeSeconds } from '../core/validation';
+import { invalid, required, validateList, validateNonNegativeInt, validateProps, wholeSeconds } from '../core/validation';
 import { WorkloadPatternProps, hardenContainers, patternLabels } from '../core/workload-pattern';
 
 /**
@@ -91,10 +91,17 @@ export class PeriodicJob extends Construct {
 
   constructor(scope: Construct, id: string, props: PeriodicJobProps) {
     super(scope, id);
+    validateProps(this, props, ['containers', 'schedule']);
+    validateList(this, 'containers', props.containers).forEach((c, i) => required(this, `containers[${i}]`, c, 'container props with at least image'));
     const cron = parseSchedule(this, props.schedule);
     this.schedule = cron.expressionString;
     const options = resolveJobOptions(this, props);
     if (props.timeZone !== undefined) validateTimeZone(this, props.timeZone);
+    const policies = Object.values(kplus.ConcurrencyPolicy) as string[];
+    if (props.concurrencyPolicy !== undefined && !policies.includes(props.concurrencyPolicy)) {
+      invalid(this, 'concurrencyPolicy', props.concurrencyPolicy, `must be one of ${policies.join(', ')}`);
+    }
+    if (props.suspend !== undefined && typeof props.suspend !== 'boolean') invalid(this, 'suspend', props.suspend, 'must be true or false');
     const startingDeadline = props.startingDeadline ?? Duration.minutes(5);
     wholeSeconds(this, 'startingDeadline', startingDeadline, 10, 'the CronJob controller checks schedules every 10 seconds');
     const successful = props.successfulJobsHistoryLimit;
@@ -102,9 +109,9 @@ export class PeriodicJob extends Construct {
     if (successful !== undefined) validateNonNegativeInt(this, 'successfulJobsHistoryLimit', successful);
     if (failed !== undefined) validateNonNegativeInt(this, 'failedJobsHistoryLimit', failed);
     if (props.ttlAfterFinished !== undefined) {
-      const ttl = wholeSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, 0);
+      wholeSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, 0);
       if (successful !== undefined || failed !== undefined) {
-        invalid(this, 'ttlAfterFinished', `${ttl}s`, 'must be unset when successfulJobsHistoryLimit or failedJobsHistoryLimit is set: the TTL would delete the Jobs the history keeps');
+        invalid(this, 'ttlAfterFinished', props.ttlAfterFinished, 'must be unset when successfulJobsHistoryLimit or failedJobsHistoryLimit is set: the TTL would delete the Jobs the history keeps');
       }
     }
 
@@ -167,6 +174,7 @@ const FIELD_SYNTAX = '*, a number, a range a-b, any of these with a step /n, or 
  * and returns it as five fields.
  */
 function parseSchedule(scope: Construct, schedule: string): Cron {
+  if (typeof schedule !== 'string') invalid(scope, 'schedule', schedule, 'must be a cron schedule string such as "30 2 * * MON-FRI" or "@daily"');
   const trimmed = schedule.trim();
   if (trimmed.startsWith('@')) {
     const expanded = MACROS[trimmed.toLowerCase()];
@@ -217,7 +225,7 @@ function validateCronField(scope: Construct, schedule: string, field: CronField,
  */
 function validateTimeZone(scope: Construct, timeZone: string): void {
   const allowed = 'must be an IANA time zone name such as Europe/Berlin, America/New_York or Etc/UTC';
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)) invalid(scope, 'timeZone', timeZone, allowed);
+  if (typeof timeZone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(timeZone)) invalid(scope, 'timeZone', timeZone, allowed);
   let resolved: string;
   try {
     resolved = new Intl.DateTimeFormat('en-US', { timeZone }).resolvedOptions().timeZone;

@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { assertUniquePodPorts } from './stateful-service';
 import { DisruptionBudget } from '../core/disruption-budget';
 import { StandardLabels } from '../core/labels';
-import { invalid } from '../core/validation';
+import { invalid, required, validateList, validateProps } from '../core/validation';
 import { WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels } from '../core/workload-pattern';
 
 /**
@@ -78,6 +79,8 @@ export class Singleton extends Construct {
 
   constructor(scope: Construct, id: string, props: SingletonProps) {
     super(scope, id);
+    validateProps(this, props, ['containers', 'guarantee']);
+    validateList(this, 'containers', props.containers).forEach((c, i) => required(this, `containers[${i}]`, c, 'container props with at least image'));
     if (!Object.values(SingletonGuarantee).includes(props.guarantee)) {
       invalid(this, 'guarantee', props.guarantee, `must be one of ${Object.values(SingletonGuarantee).join(', ')}: the trade-off is the application's to make`);
     }
@@ -88,7 +91,10 @@ export class Singleton extends Construct {
     const containers = hardenContainers(this, props);
     if (props.guarantee === SingletonGuarantee.CONSISTENCY) {
       // The headless Service publishes the container ports (a Service needs at least one).
-      const ports = containers.flatMap(c => c.ports ?? (c.portNumber ? [{ number: c.portNumber }] : []));
+      // As cdk8s-plus lists them: portNumber first, then ports.
+      const ports = containers.flatMap(c => [...(c.portNumber ? [{ number: c.portNumber }] : []), ...(c.ports ?? [])]
+        .map(p => ({ ...p, container: c.name! })));
+      assertUniquePodPorts(this, ports);
       if (ports.length === 0) {
         invalid(this, 'containers', containers.map(c => c.name), 'must expose at least one port with guarantee CONSISTENCY: the StatefulSet\'s headless Service needs one');
       }

@@ -4,7 +4,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabels } from '../core/labels';
 import { DEFAULT_RUN_AS_ID } from '../core/security';
-import { invalid, validateAbsolutePath, validateDnsLabel, validateDnsSubdomain, validatePositiveInt } from '../core/validation';
+import {
+  invalid, required, validateAbsolutePath, validateDnsLabel, validateDnsSubdomain, validateList, validatePositiveInt, validateProps,
+} from '../core/validation';
 import {
   HighAvailabilityDefaults, WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels,
 } from '../core/workload-pattern';
@@ -119,7 +121,20 @@ export class StatefulService extends Construct {
 
   constructor(scope: Construct, id: string, props: StatefulServiceProps) {
     super(scope, id);
+    validateProps(this, props, ['containers']);
+    validateList(this, 'containers', props.containers).forEach((c, i) => required(this, `containers[${i}]`, c, 'container props with at least image'));
     this.replicas = validatePositiveInt(this, 'replicas', props.replicas ?? 1);
+    const policies = Object.values(kplus.PodManagementPolicy) as string[];
+    if (props.podManagementPolicy !== undefined && !policies.includes(props.podManagementPolicy)) {
+      invalid(this, 'podManagementPolicy', props.podManagementPolicy, `must be one of ${policies.join(', ')}`);
+    }
+    if (props.updateStrategy !== undefined && !(props.updateStrategy instanceof kplus.StatefulSetUpdateStrategy)) {
+      invalid(this, 'updateStrategy', props.updateStrategy, 'must be a kplus.StatefulSetUpdateStrategy, e.g. StatefulSetUpdateStrategy.rollingUpdate()');
+    }
+    for (const field of ['publishNotReadyAddresses', 'clientService', 'highAvailability'] as const) {
+      if (props[field] !== undefined && typeof props[field] !== 'boolean') invalid(this, field, props[field], 'must be true or false');
+    }
+    const templates = props.volumeClaimTemplates === undefined ? [] : validateList(this, 'volumeClaimTemplates', props.volumeClaimTemplates);
     const labels = patternLabels(this, props, 'stateful-service');
     const containers = hardenContainers(this, props);
 
@@ -140,7 +155,7 @@ export class StatefulService extends Construct {
       strategy: props.updateStrategy,
       // Freshly provisioned volumes are root-owned: give them the containers' group so a
       // non-root process can write its data.
-      securityContext: (props.volumeClaimTemplates ?? []).length > 0 ? {
+      securityContext: templates.length > 0 ? {
         fsGroup: props.security?.runAsGroup ?? DEFAULT_RUN_AS_ID,
         fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
       } : undefined,
@@ -161,8 +176,8 @@ export class StatefulService extends Construct {
       StandardLabels.applyTo(this.clientService, labels);
     }
 
-    if (props.volumeClaimTemplates && props.volumeClaimTemplates.length > 0) {
-      addVolumeClaimTemplates(this, this.statefulSet, props.volumeClaimTemplates, StandardLabels.of(labels));
+    if (templates.length > 0) {
+      addVolumeClaimTemplates(this, this.statefulSet, templates, StandardLabels.of(labels));
     }
     if (this.replicas >= 2 && props.highAvailability !== false) {
       this.highAvailability = new HighlyAvailable(this, 'high-availability', { workload: this.statefulSet, replicas: this.replicas, labels });
@@ -194,6 +209,7 @@ export class StatefulService extends Construct {
  */
 function servicePorts(scope: Construct, workload: kplus.Workload): kplus.ServicePort[] {
   const ports = workload.containers.flatMap(c => c.ports.map(p => ({ container: c.name, ...p })));
+  assertUniquePodPorts(scope, ports);
   if (ports.length === 0) {
     invalid(scope, 'containers', workload.containers.map(c => c.name),
       'must expose at least one port (portNumber or ports): the headless Service publishes the pods on it');
@@ -209,6 +225,31 @@ function servicePorts(scope: Construct, workload: kplus.Workload): kplus.Service
 }
 
 /**
+ * Fails when two containers of a pod expose the same port number or port name: they share the
+ * pod's network, and a Service publishes (and names) each port once. (Within one container the
+ * container checks do it.)
+ */
+export function assertUniquePodPorts(
+  scope: Construct, ports: Array<{ readonly container: string; readonly number: number; readonly name?: string }>,
+): void {
+  const byNumber = new Map<number, string>();
+  const byName = new Map<string, string>();
+  for (const p of ports) {
+    const other = byNumber.get(p.number);
+    if (other !== undefined && other !== p.container) {
+      invalid(scope, `containers[${p.container}].ports`, p.number, `must differ from the ports of container ${other}: the containers share the pod's network, and a Service publishes each port once`);
+    }
+    byNumber.set(p.number, p.container);
+    if (p.name === undefined) continue;
+    const named = byName.get(p.name);
+    if (named !== undefined && named !== p.container) {
+      invalid(scope, `containers[${p.container}].ports[${p.number}].name`, p.name, `must differ from the port names of container ${named}: a Service names each port once`);
+    }
+    byName.set(p.name, p.container);
+  }
+}
+
+/**
  * Writes `volumeClaimTemplates` and the containers' mounts of them (cdk8s-plus-28's StatefulSet
  * has neither). Claims are not pod volumes, so the mounts cannot go through `container.mount()`.
  */
@@ -221,21 +262,29 @@ function addVolumeClaimTemplates(
   const mountsByContainer = new Map<kplus.Container, Array<{ name: string; mountPath: string }>>();
   const claims = templates.map((t, i) => {
     const field = `volumeClaimTemplates[${i}]`;
+    if (t === null || typeof t !== 'object' || Array.isArray(t)) invalid(scope, field, t, 'must be an object with at least name, mountPath and storage');
     validateDnsLabel(scope, `${field}.name`, t.name);
     if (names.has(t.name)) invalid(scope, `${field}.name`, t.name, 'must be unique among the claim templates');
     if (podVolumes.has(t.name)) invalid(scope, `${field}.name`, t.name, 'must differ from the names of the pod\'s volumes: the claim would silently replace that volume');
     names.add(t.name);
     validateAbsolutePath(scope, `${field}.mountPath`, t.mountPath);
     if (t.storageClassName !== undefined) validateDnsSubdomain(scope, `${field}.storageClassName`, t.storageClassName);
-    const accessModes = t.accessModes ?? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE];
+    if (!(t.storage instanceof Size)) invalid(scope, `${field}.storage`, t.storage, 'must be a Size, e.g. Size.gibibytes(10)');
+    const accessModes = t.accessModes === undefined ? [kplus.PersistentVolumeAccessMode.READ_WRITE_ONCE] : validateList(scope, `${field}.accessModes`, t.accessModes);
     if (accessModes.length === 0) invalid(scope, `${field}.accessModes`, [], 'must list at least one access mode');
-    const targets = t.containers ?? [sts.containers[0].name];
+    const modes = Object.values(kplus.PersistentVolumeAccessMode) as string[];
+    accessModes.forEach((m, j) => {
+      if (!modes.includes(m)) invalid(scope, `${field}.accessModes[${j}]`, m, `must be one of ${modes.join(', ')}`);
+    });
+    const targets = t.containers === undefined ? [sts.containers[0].name] : validateList(scope, `${field}.containers`, t.containers);
     if (targets.length === 0) invalid(scope, `${field}.containers`, [], 'must name at least one container');
     for (const name of targets) {
       const container = sts.containers.find(c => c.name === name);
       if (!container) invalid(scope, `${field}.containers`, name, `must name a container of the pod: ${sts.containers.map(c => c.name).join(', ')}`);
-      if (container.mounts.some(m => m.path === t.mountPath)) invalid(scope, `${field}.mountPath`, t.mountPath, `is already a mount of container ${name}`);
       const list = mountsByContainer.get(container) ?? [];
+      if (container.mounts.some(m => m.path === t.mountPath) || list.some(m => m.mountPath === t.mountPath)) {
+        invalid(scope, `${field}.mountPath`, t.mountPath, `is already a mount of container ${name}`);
+      }
       list.push({ name: t.name, mountPath: t.mountPath });
       mountsByContainer.set(container, list);
     }

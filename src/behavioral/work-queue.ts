@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, Duration, Lazy, Names, Size } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { HealthProbe } from '../core/health-probe';
@@ -6,7 +6,9 @@ import { CompletionMode, JobSpecFields, labelJobWorkload } from '../core/job-spe
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
 import { PodSpecFields } from '../core/pod-spec-fields';
 import { ResourcePreset } from '../core/resource-preset';
-import { invalid, validateDnsSubdomain, validatePort, validatePositiveInt, wholeSeconds } from '../core/validation';
+import {
+  invalid, validateDnsSubdomain, validateImage, validateNonNegativeInt, validatePort, validatePositiveInt, validateProps, wholeSeconds,
+} from '../core/validation';
 import { WorkloadOptions, hardenContainers, labelAndSelect, patternLabels } from '../core/workload-pattern';
 
 /**
@@ -161,12 +163,20 @@ export class WorkQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
+    validateProps(this, props, ['worker']);
+    validateContainer(this, 'worker', props.worker);
+    if (props.producer !== undefined) validateContainer(this, 'producer', props.producer);
     const mode = props.mode ?? WorkQueueMode.QUEUE;
+    if (!Object.values(WorkQueueMode).includes(mode)) invalid(this, 'mode', mode, `must be one of ${Object.values(WorkQueueMode).join(', ')}`);
+    if (props.autoscaling !== undefined) validateObject(this, 'autoscaling', props.autoscaling, 'must be an object with at least maxReplicaCount');
     const parallelism = validatePositiveInt(this, 'parallelism', props.parallelism ?? (props.autoscaling ? 1 : 3));
-    const backoffLimit = props.backoffLimit ?? 4;
-    if (!Number.isInteger(backoffLimit) || backoffLimit < 0) invalid(this, 'backoffLimit', backoffLimit, 'must be a whole number of at least 0');
+    const backoffLimit = validateNonNegativeInt(this, 'backoffLimit', props.backoffLimit ?? 4);
     const queueName = props.queueName ?? 'work';
-    if (!/^[A-Za-z0-9:._-]{1,128}$/.test(queueName)) invalid(this, 'queueName', queueName, 'must be 1-128 characters of letters, digits, ":", ".", "_" and "-"');
+    if (typeof queueName !== 'string' || !/^[A-Za-z0-9:._-]{1,128}$/.test(queueName)) {
+      invalid(this, 'queueName', queueName, 'must be 1-128 characters of letters, digits, ":", ".", "_" and "-"');
+    }
+    if (props.queueImage !== undefined) validateImage(this, 'queueImage', props.queueImage);
+    if (props.existingQueue !== undefined) validateObject(this, 'existingQueue', props.existingQueue, 'must be an object with at least host');
     if (mode === WorkQueueMode.STATIC_INDEXED) {
       if (props.completions === undefined) invalid(this, 'completions', undefined, 'is required with mode STATIC_INDEXED: the number of indexed pods');
       validatePositiveInt(this, 'completions', props.completions);
@@ -208,19 +218,20 @@ export class WorkQueue extends Construct {
       this.queueUrl = '';
     }
 
-    // The workers: in autoscaling mode the Job is only a template for the ScaledJob, built
-    // outside the app's tree so that it is not emitted on its own.
+    // The workers: in autoscaling mode the Job is only a template for the ScaledJob. It is built
+    // in this construct, with the same helpers and the app's resolvers, and then taken out of the
+    // construct tree, so that it is not emitted on its own.
     const ttlAfterFinished = props.ttlAfterFinished ?? Duration.days(1);
     wholeSeconds(this, 'ttlAfterFinished', ttlAfterFinished, 0);
-    const jobScope = props.autoscaling ? new Chart(new App(), 'template') : this;
     const workerProps = { ...props, containers: [{ name: 'worker', ...props.worker, envVariables: { ...env, ...props.worker.envVariables } }] };
-    this.job = new kplus.Job(jobScope, props.autoscaling ? Names.toDnsLabel(this) : 'workers', {
+    this.job = new kplus.Job(this, 'workers', {
       select: false,
       containers: hardenContainers(this, workerProps),
       backoffLimit,
       ttlAfterFinished,
       restartPolicy: kplus.RestartPolicy.NEVER,
     });
+    if (props.autoscaling) this.node.tryRemoveChild(this.job.node.id);
     labelJobWorkload(this.job, labels('worker'));
     if (mode === WorkQueueMode.STATIC_INDEXED) {
       JobSpecFields.setCompletionMode(this.job, CompletionMode.INDEXED);
@@ -305,10 +316,21 @@ export class WorkQueue extends Construct {
 
 /**
  * The worker Job's spec as a ScaledJob template, without the address label cdk8s-plus gives
- * the pods of the detached template chart (it names a chart that is never deployed).
+ * the pods (it names a Job that is never deployed).
  */
 function jobTemplateSpec(job: ApiObject): any {
   const spec = job.toJson().spec;
   delete spec?.template?.metadata?.labels?.['cdk8s.io/metadata.addr'];
   return spec;
+}
+
+/** A props field that must be an object (JavaScript callers may pass a string, a list or null). */
+function validateObject(scope: Construct, field: string, value: unknown, allowed: string): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) invalid(scope, field, value, allowed);
+}
+
+/** A container of the pattern's own (`worker`, `producer`): an object with an image. */
+function validateContainer(scope: Construct, field: string, props: kplus.ContainerProps): void {
+  validateObject(scope, field, props, 'must be container props (kplus.ContainerProps) with at least image');
+  validateImage(scope, `${field}.image`, props.image);
 }

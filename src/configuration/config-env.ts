@@ -1,7 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
-import { invalidInput } from '../core/validation';
-
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+import { Construct } from 'constructs';
+import { invalidInput, isEnvVarName } from '../core/validation';
 
 /**
  * Environment variables of one container from the downward API: facts about the pod and the
@@ -38,7 +37,8 @@ export class ConfigEnv {
    * cdk8s-plus-28's `Env.fromSecret` takes no prefix. Add it with `container.env.copyFrom(...)`.
    */
   public static fromSecret(secret: kplus.ISecret, prefix?: string): kplus.EnvFrom {
-    if (prefix !== undefined) validatePrefix('ConfigEnv.fromSecret', prefix);
+    validateNamedResource('ConfigEnv.fromSecret', 'secret', secret, 'a cdk8s-plus Secret (kplus.Secret, HashedSecret or Secret.fromSecretName)');
+    if (prefix !== undefined && prefix !== null) validatePrefix('ConfigEnv.fromSecret', prefix);
     return new kplus.EnvFrom(undefined, prefix, secret);
   }
 
@@ -47,7 +47,8 @@ export class ConfigEnv {
    * with the prefix validated.
    */
   public static fromConfigMap(configMap: kplus.IConfigMap, prefix?: string): kplus.EnvFrom {
-    if (prefix !== undefined) validatePrefix('ConfigEnv.fromConfigMap', prefix);
+    validateNamedResource('ConfigEnv.fromConfigMap', 'configMap', configMap, 'a cdk8s-plus ConfigMap (kplus.ConfigMap, HashedConfigMap or ConfigMap.fromConfigMapName)');
+    if (prefix !== undefined && prefix !== null) validatePrefix('ConfigEnv.fromConfigMap', prefix);
     return kplus.Env.fromConfigMap(configMap, prefix);
   }
 
@@ -56,7 +57,9 @@ export class ConfigEnv {
    * container's own requests and limits through `resourceFieldRef`, in stable units.
    */
   public static addDownwardApi(container: kplus.Container, options: DownwardApiEnvOptions): void {
+    if (!(container instanceof kplus.Container)) invalidInput('ConfigEnv.addDownwardApi', 'container', container, 'must be a kplus.Container, e.g. deployment.containers[0]');
     const where = `ConfigEnv.addDownwardApi(${container.name})`;
+    if (options === null || typeof options !== 'object' || Array.isArray(options)) invalidInput(where, 'options', options, 'must be an object naming at least one variable to set');
     const fields: Array<[string | undefined, kplus.EnvFieldPaths]> = [
       [options.podName, kplus.EnvFieldPaths.POD_NAME],
       [options.podNamespace, kplus.EnvFieldPaths.POD_NAMESPACE],
@@ -70,25 +73,31 @@ export class ConfigEnv {
       [options.memoryRequest, kplus.ResourceFieldPaths.MEMORY_REQUEST, '1Mi'],
       [options.memoryLimit, kplus.ResourceFieldPaths.MEMORY_LIMIT, '1Mi'],
     ];
-    const names = [...fields.map(f => f[0]), ...resources.map(r => r[0])].filter((n): n is string => n !== undefined);
+    const names = [...fields.map(f => f[0]), ...resources.map(r => r[0])].filter((n): n is string => n !== undefined && n !== null);
     if (names.length === 0) invalidInput(where, 'options', options, 'must name at least one variable to set');
     const seen = new Set<string>(Object.keys(container.env.variables));
     for (const n of names) {
-      if (!ENV_VAR_NAME.test(n)) invalidInput(where, 'variable name', n, 'must be an environment variable name: letters, digits, "_", "-" and ".", not starting with a digit');
+      if (!isEnvVarName(n)) invalidInput(where, 'variable name', n, 'must be an environment variable name: letters, digits, "_", "-" and ".", not starting with a digit');
       if (seen.has(n)) invalidInput(where, 'variable name', n, 'must be set only once in the container');
       seen.add(n);
     }
     for (const [n, path] of fields) {
-      if (n !== undefined) container.env.addVariable(n, kplus.EnvValue.fromFieldRef(path));
+      if (n !== undefined && n !== null) container.env.addVariable(n, kplus.EnvValue.fromFieldRef(path));
     }
     for (const [n, path, divisor] of resources) {
-      if (n !== undefined) container.env.addVariable(n, kplus.EnvValue.fromResource(path, { divisor }));
+      if (n !== undefined && n !== null) container.env.addVariable(n, kplus.EnvValue.fromResource(path, { divisor }));
     }
   }
 }
 
 function validatePrefix(where: string, prefix: string): void {
-  if (prefix === '' || !ENV_VAR_NAME.test(prefix)) {
+  // Not empty: an empty prefix is the same as none, and cdk8s-plus would write it.
+  if (!isEnvVarName(prefix)) {
     invalidInput(where, 'prefix', prefix, 'must be a non-empty start of an environment variable name: letters, digits, "_", "-" and ".", not starting with a digit');
   }
+}
+
+/** A Secret or ConfigMap argument: a construct with a name (JavaScript callers may pass a string). */
+function validateNamedResource(where: string, field: string, value: unknown, allowed: string): void {
+  if (!Construct.isConstruct(value) || typeof (value as { name?: unknown }).name !== 'string') invalidInput(where, field, value, `must be ${allowed}`);
 }

@@ -22,8 +22,21 @@ function encodeHash(hex: string): string {
   return [...hex].map(c => ENCODE[c] ?? c).join('');
 }
 
-/** Characters a ConfigMap or Secret key may contain. */
-export const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
+/**
+ * Whether a value is a ConfigMap or Secret key as the API server accepts it: at most 253
+ * characters of A-Z, a-z, 0-9, "-", "_" and ".", and not ".", ".." or anything starting with "..".
+ */
+export function isConfigKey(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 253 && /^[-._a-zA-Z0-9]+$/.test(value) && value !== '.' && !value.startsWith('..');
+}
+
+/** What a ConfigMap or Secret key may be, for error messages. */
+export const CONFIG_KEY_ALLOWED = 'must be at most 253 characters of A-Z, a-z, 0-9, "-", "_" and ".", and not ".", ".." or starting with ".."';
+
+/** Whether a value is standard (padded) base64, as the API server reads `binaryData` and `data`. */
+export function isBase64(value: unknown): value is string {
+  return typeof value === 'string' && /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(value);
+}
 
 /** The most data a ConfigMap or Secret may hold (etcd's object limit). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;

@@ -1,9 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CONFIG_KEY, MAX_CONFIG_BYTES, contentHash } from './content-hash';
-import { invalidInput } from '../core/validation';
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+import { CONFIG_KEY_ALLOWED, MAX_CONFIG_BYTES, contentHash, isBase64, isConfigKey } from './content-hash';
+import { invalidInput, isDnsSubdomain, isLabelValue } from '../core/validation';
 
 /**
  * Props of `HashedConfigMap`.
@@ -59,10 +57,13 @@ export class HashedConfigMap extends kplus.ConfigMap {
   private readonly sealed: boolean;
 
   constructor(scope: Construct, id: string, props: HashedConfigMapProps = {}) {
-    const where = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const where = constructPath(scope, id);
+    props = props ?? {};
+    validatePropsAt(where, props, []);
     const baseName = props.baseName ?? id;
     validateHashedName(where, baseName);
-    validateEntries(where, props.data ?? {}, props.binaryData ?? {});
+    validateEntries(where, { data: props.data ?? {}, binaryData: props.binaryData ?? {} });
+    validateMetadata(where, props.labels, props.annotations);
     const hash = contentHash('ConfigMap', baseName, { data: props.data ?? {}, binaryData: props.binaryData ?? {} });
     super(scope, id, {
       metadata: { name: `${baseName}-${hash}`, labels: props.labels, annotations: props.annotations },
@@ -93,28 +94,82 @@ export class HashedConfigMap extends kplus.ConfigMap {
   }
 }
 
+/** Where a construct that is not created yet will be, for errors thrown before `super()`. */
+export function constructPath(scope: Construct, id: string): string {
+  const parent = Construct.isConstruct(scope) ? scope.node.path : '';
+  return parent ? `${parent}/${id}` : String(id);
+}
+
+/** `validateProps` before `super()`: the props must be an object with the required fields. */
+export function validatePropsAt(where: string, props: unknown, requiredFields: string[]): void {
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
+    invalidInput(where, 'props', props, requiredFields.length > 0 ? `must be an object with at least ${requiredFields.join(', ')}` : 'must be an object');
+  }
+  for (const f of requiredFields) {
+    const v = (props as { [key: string]: unknown })[f];
+    if (v === undefined || v === null) invalidInput(where, f, v, 'is required');
+  }
+}
+
 /** Fails unless `<baseName>-<10 chars>` is a valid object name. */
 export function validateHashedName(where: string, baseName: string): void {
-  if (baseName.length > 242 || !DNS_SUBDOMAIN.test(baseName)) {
+  if (!isDnsSubdomain(baseName) || baseName.length > 242) {
     invalidInput(where, 'baseName', baseName, 'must be a DNS-1123 subdomain of at most 242 characters (a-z, 0-9, "-" and "."), so that "<baseName>-<10-character hash>" is a valid name; pass baseName when the construct id is not one');
   }
 }
 
-/** Fails on keys the API server rejects and on content over the 1 MiB object limit. */
-export function validateEntries(where: string, ...sections: Array<{ [key: string]: string }>): void {
+/**
+ * Fails on sections that are not string maps, on keys the API server rejects and on content
+ * over the 1 MiB object limit.
+ */
+export function validateEntries(where: string, sections: { [field: string]: { [key: string]: string } }): void {
   let bytes = 0;
   const seen = new Set<string>();
-  for (const section of sections) {
+  for (const [field, section] of Object.entries(sections)) {
+    if (section === null || typeof section !== 'object' || Array.isArray(section)) {
+      invalidInput(where, field, section, 'must be an object of keys and string values');
+    }
     for (const [key, value] of Object.entries(section)) {
-      if (key.length > 253 || !CONFIG_KEY.test(key)) {
-        invalidInput(where, 'data key', key, 'must be at most 253 characters of A-Z, a-z, 0-9, "-", "_" and "."');
-      }
+      if (!isConfigKey(key)) invalidInput(where, 'data key', key, CONFIG_KEY_ALLOWED);
       if (seen.has(key)) invalidInput(where, 'data key', key, 'must appear only once across data and binaryData');
+      // A Secret's values are not printed, not even mistyped ones.
+      if (typeof value !== 'string') invalidInput(where, `${field}["${key}"]`, field === 'stringData' ? `(${value === null ? 'null' : typeof value})` : value, 'must be a string');
+      if (field === 'binaryData' && !isBase64(value)) invalidInput(where, `${field}["${key}"]`, value, 'must be base64-encoded bytes (standard alphabet, padded)');
       seen.add(key);
       bytes += Buffer.byteLength(key) + Buffer.byteLength(value);
     }
   }
   if (bytes > MAX_CONFIG_BYTES) {
     invalidInput(where, 'data size', bytes, `must be at most ${MAX_CONFIG_BYTES} bytes (1 MiB, the API server's object limit)`);
+  }
+}
+
+/**
+ * Whether a value is a label or annotation key: an optional DNS-subdomain prefix and "/", then a
+ * name of at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a
+ * letter or digit.
+ */
+export function isLabelKey(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const slash = value.lastIndexOf('/');
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  return (slash < 0 || isDnsSubdomain(value.slice(0, slash))) && name.length > 0 && isLabelValue(name);
+}
+
+/** What a label or annotation key may be, for error messages. */
+export const LABEL_KEY_ALLOWED = 'must be a label key: an optional DNS subdomain and "/", then at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit';
+
+/** Labels and annotations, when given: valid keys, label values, annotation values that are strings. */
+export function validateMetadata(where: string, labels: unknown, annotations: unknown): void {
+  for (const [field, map] of [['labels', labels], ['annotations', annotations]] as const) {
+    if (map === undefined) continue;
+    if (map === null || typeof map !== 'object' || Array.isArray(map)) invalidInput(where, field, map, 'must be an object of keys and string values');
+    for (const [key, value] of Object.entries(map)) {
+      if (!isLabelKey(key)) invalidInput(where, `${field} key`, key, LABEL_KEY_ALLOWED);
+      if (typeof value !== 'string') invalidInput(where, `${field}["${key}"]`, value, 'must be a string');
+      if (field === 'labels' && !isLabelValue(value)) {
+        invalidInput(where, `${field}["${key}"]`, value, 'must be a label value: at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit');
+      }
+    }
   }
 }

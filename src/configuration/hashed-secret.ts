@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { contentHash } from './content-hash';
-import { validateEntries, validateHashedName } from './hashed-config-map';
+import { constructPath, validateEntries, validateHashedName, validateMetadata, validatePropsAt } from './hashed-config-map';
 import { invalidInput } from '../core/validation';
 
 /**
@@ -53,10 +53,16 @@ export class HashedSecret extends kplus.Secret {
   public readonly contentHash: string;
 
   constructor(scope: Construct, id: string, props: HashedSecretProps) {
-    const where = scope.node.path ? `${scope.node.path}/${id}` : id;
+    const where = constructPath(scope, id);
+    validatePropsAt(where, props, ['stringData']);
     const baseName = props.baseName ?? id;
     validateHashedName(where, baseName);
-    validateEntries(where, props.stringData);
+    validateEntries(where, { stringData: props.stringData });
+    if (props.secretType !== undefined && (typeof props.secretType !== 'string' || props.secretType.length === 0)) {
+      invalidInput(where, 'secretType', props.secretType, 'must be a non-empty string such as "Opaque" or "kubernetes.io/basic-auth"');
+    }
+    validateMetadata(where, props.labels, props.annotations);
+    validateTypedSecret(where, props);
     const hash = contentHash('Secret', baseName, { stringData: props.stringData, type: props.secretType });
     super(scope, id, {
       metadata: { name: `${baseName}-${hash}`, labels: props.labels, annotations: props.annotations },
@@ -72,5 +78,43 @@ export class HashedSecret extends kplus.Secret {
    */
   public addStringData(key: string, _value: string): void {
     invalidInput(this.node.path, 'addStringData key', key, 'cannot add data to a HashedSecret after construction: its name is a hash of its content; pass every entry in props.stringData');
+  }
+}
+
+/**
+ * The keys the API server requires of the built-in Secret types (it checks the keys, and that
+ * Docker configurations are JSON; not the certificates or keys themselves).
+ */
+const REQUIRED_KEYS: { [type: string]: { readonly anyOf: string[]; readonly json?: boolean } } = {
+  'kubernetes.io/basic-auth': { anyOf: ['username', 'password'] },
+  'kubernetes.io/ssh-auth': { anyOf: ['ssh-privatekey'] },
+  'kubernetes.io/tls': { anyOf: ['tls.crt'] },
+  'kubernetes.io/dockercfg': { anyOf: ['.dockercfg'], json: true },
+  'kubernetes.io/dockerconfigjson': { anyOf: ['.dockerconfigjson'], json: true },
+};
+
+function validateTypedSecret(where: string, props: HashedSecretProps): void {
+  const type = props.secretType;
+  if (type === 'kubernetes.io/service-account-token') {
+    invalidInput(where, 'secretType', type, 'must not be kubernetes.io/service-account-token: the token controller fills such Secrets in, so their content cannot be hashed; use a plain kplus.Secret');
+  }
+  const keys = Object.keys(props.stringData);
+  if (type === 'kubernetes.io/tls' && !keys.includes('tls.key')) {
+    invalidInput(where, 'stringData', keys, 'must have the keys tls.crt and tls.key for secretType kubernetes.io/tls');
+  }
+  const rule = type === undefined ? undefined : REQUIRED_KEYS[type];
+  if (!rule) return;
+  const found = rule.anyOf.filter(k => keys.includes(k));
+  if (found.length === 0) {
+    const what = type === 'kubernetes.io/tls' ? 'the keys tls.crt and tls.key' : rule.anyOf.length > 1 ? `at least one of the keys ${rule.anyOf.join(', ')}` : `the key ${rule.anyOf[0]}`;
+    invalidInput(where, 'stringData', keys, `must have ${what} for secretType ${type}`);
+  }
+  if (rule.json) {
+    const key = rule.anyOf[0];
+    try {
+      JSON.parse(props.stringData[key]);
+    } catch {
+      invalidInput(where, `stringData["${key}"]`, '(not shown)', `must be JSON for secretType ${type}`);
+    }
   }
 }

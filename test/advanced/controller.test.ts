@@ -166,3 +166,37 @@ describe('Controller', () => {
     expect(LeastPrivilege.readRules(chart, 'watches', [{ apiGroup: '', resource: 'pods' }])).toEqual([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] }]);
   });
 });
+
+describe('Controller: JavaScript and jsii callers get the library\'s errors', () => {
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least containers'],
+    [{}, 'test/a: invalid containers undefined: is required'],
+    [{ containers: containers[0], watches }, 'test/a: invalid containers {"name":"reconciler","image":"ghcr.io/example/expose-controller:1.2.0"}: must be a list'],
+    [{ containers, watches: 'deployments' }, 'test/a: invalid watches "deployments": must be a list'],
+    [{ containers, watches: [null] }, 'test/a: invalid watches[0] null: must be a watched resource: an object with apiGroup and resource'],
+    [{ containers, watches: [{ resource: 'deployments' }] }, 'test/a: invalid watches[0].apiGroup undefined: must be an API group name ("" for core)'],
+    [{ containers, watches: [{ apiGroup: 'apps', resource: 5 }] }, 'test/a: invalid watches[0].resources 5: must be a plural lower-case resource'],
+    [{ containers, watches, writes: { apiGroups: [''] } }, 'test/a: invalid writes {"apiGroups":[""]}: must be a list'],
+    [{ containers, watches, writes: ['services'] }, 'test/a: invalid writes[0] "services": must be an access rule: an object with apiGroups, resources and verbs'],
+    [{ containers, watches, writes: [{ apiGroups: '', resources: ['services'], verbs: ['get'] }] }, 'test/a: invalid writes[0].apiGroups "": must be a list'],
+    [{ containers, watches, writes: [{ apiGroups: [''], resources: ['services'] }] }, 'test/a: invalid writes[0].verbs undefined: must be a list'],
+    [{ containers, watches, writes: [{ apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: 'web' }] }, 'test/a: invalid writes[0].resourceNames "web": must be a list'],
+    [{ containers, watches, writes: [{ apiGroups: [''], resources: ['services'], verbs: ['get'], resourceNames: ['web..1'] }] },
+      'test/a: invalid writes[0].resourceNames "web..1": must be an object name, never "*"'],
+    [{ containers, watches, writes: [{ apiGroups: ['Apps'], resources: ['deployments'], verbs: ['get'] }] }, 'test/a: invalid writes[0].apiGroups "Apps": must be an API group name ("" for core), never "*"'],
+    [{ containers, watches, clusterWide: 'yes' }, 'test/a: invalid clusterWide "yes": must be true or false'],
+    [{ containers, watches, replication: ControllerReplication.LEADER_ELECTED, replicas: '2' }, 'test/a: invalid replicas "2": must be a whole number of at least 1'],
+  ])('%#', (props, message) => {
+    expect(() => new Controller(Testing.chart(), 'a', props as any)).toThrow(message);
+  });
+
+  test('LeastPrivilege and grant', () => {
+    const { chart, controller: c } = setup();
+    expect(() => c.grant(null as any)).toThrow('test/expose: invalid grant[0] null: must be an access rule');
+    expect(() => LeastPrivilege.validate(undefined as any, 'rules', [])).toThrow('LeastPrivilege.validate: invalid scope undefined: must be the construct the rules belong to');
+    expect(() => LeastPrivilege.readRules(chart, 'watches', 'pods' as any)).toThrow('test: invalid watches "pods": must be a list');
+    const clusterRole = new kplus.ClusterRole(chart, 'cluster-role');
+    expect(() => LeastPrivilege.grantInRole(clusterRole as any, [])).toThrow('LeastPrivilege.grantInRole: invalid role test/cluster-role: must be a kplus.Role');
+    expect(() => LeastPrivilege.grantInClusterRole(new kplus.Role(chart, 'role') as any, [])).toThrow('LeastPrivilege.grantInClusterRole: invalid role test/role: must be a kplus.ClusterRole');
+  });
+});

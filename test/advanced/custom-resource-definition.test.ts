@@ -257,3 +257,82 @@ describe('JsonSchema', () => {
     expect(s.jsonType).toBe('object');
   });
 });
+
+describe('CustomResourceDefinition and JsonSchema: JavaScript and jsii callers get the library\'s errors', () => {
+  const v1 = { name: 'v1', spec: JsonSchema.freeForm() };
+  const base = { group: 'a.example.com', kind: 'Thing', versions: [v1] };
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least group, kind, versions'],
+    [{}, 'test/a: invalid group undefined: is required'],
+    [{ ...base, kind: 5 }, 'test/a: invalid kind 5: must be CamelCase: a capital letter followed by letters and digits, at most 63 characters'],
+    [{ ...base, versions: 'v1' }, 'test/a: invalid versions "v1": must be a list'],
+    [{ ...base, versions: [null] }, 'test/a: invalid versions[0] null: must be an object with at least name and spec'],
+    [{ ...base, versions: [{ ...v1, name: 1 }] }, 'test/a: invalid versions[0].name 1: must be a lower-case DNS-1035 label'],
+    [{ ...base, versions: [{ name: 'v1', spec: { type: 'object' } }] }, 'test/a: invalid versions[0].spec {"type":"object"}: must be a JsonSchema (JsonSchema.ofObject, mapOf or freeForm)'],
+    [{ ...base, versions: [{ ...v1, status: 'object' }] }, 'test/a: invalid versions[0].status "object": must be a JsonSchema (JsonSchema.ofObject, mapOf or freeForm)'],
+    [{ ...base, versions: [{ ...v1, storage: 'yes' }] }, 'test/a: invalid versions[0].storage "yes": must be true or false'],
+    [{ ...base, versions: [{ ...v1, deprecationWarning: true }] }, 'test/a: invalid versions[0].deprecationWarning true: must be a string: the warning clients receive'],
+    [{ ...base, versions: [{ ...v1, printerColumns: { name: 'X' } }] }, 'test/a: invalid versions[0].printerColumns {"name":"X"}: must be a list'],
+    [{ ...base, versions: [{ ...v1, printerColumns: [{ name: 5, jsonPath: '.x' }] }] }, 'test/a: invalid versions[0].printerColumns[0].name 5: must be a string: the column header'],
+    [{ ...base, versions: [{ ...v1, printerColumns: [{ name: 'X', jsonPath: 5 }] }] }, 'test/a: invalid versions[0].printerColumns[0].jsonPath 5: must be a JSON path starting with "."'],
+    [{ ...base, versions: [{ ...v1, printerColumns: [{ name: 'X', jsonPath: '.x', columnType: 'text' }] }] },
+      'test/a: invalid versions[0].printerColumns[0].columnType "text": must be one of string, integer, number, boolean, date'],
+    [{ ...base, versions: [{ ...v1, printerColumns: [{ name: 'X', jsonPath: '.x', priority: '1' }] }] }, 'test/a: invalid versions[0].printerColumns[0].priority "1": must be a whole number of at least 0'],
+    [{ ...base, shortNames: 'th' }, 'test/a: invalid shortNames "th": must be a list'],
+    [{ ...base, categories: [7] }, 'test/a: invalid categories[0] 7: must be a lower-case DNS-1035 label'],
+  ])('%#', (props, message) => {
+    expect(() => new CustomResourceDefinition(Testing.chart(), 'a', props as any)).toThrow(message);
+  });
+
+  test('newInstance and schemaOf', () => {
+    const { chart, crd } = setup();
+    const good = { configMap: 'web', podSelector: { app: 'web' } };
+    expect(() => crd.newInstance(undefined as any, 'x', good)).toThrow('test/config-watcher.newInstance: invalid scope undefined: must be a construct in a chart');
+    expect(() => crd.newInstance(chart, 7 as any, good)).toThrow('test/config-watcher.newInstance(test): invalid id 7: must be a non-empty string');
+    expect(() => crd.newInstance(chart, 'a', 'web' as any)).toThrow('test/a: invalid spec "web": must be an object: the .spec of the ConfigWatcher');
+    expect(() => crd.newInstance(chart, 'b', good, 'v1' as any)).toThrow('test/b: invalid options "v1": must be an object');
+    expect(() => crd.newInstance(chart, 'c', good, { version: 1 as any })).toThrow('test/c: invalid version 1: must be a version name');
+    expect(() => crd.newInstance(chart, 'd', good, { name: 5 as any })).toThrow('test/d: invalid name 5: must be a DNS-1123 subdomain');
+    expect(() => crd.schemaOf(1 as any)).toThrow('test/config-watcher: invalid version 1: must be a version name');
+    // a jsii caller's null is "no options"
+    expect(crd.newInstance(chart, 'e', good, null as any).kind).toBe('ConfigWatcher');
+  });
+
+  test.each([
+    [() => JsonSchema.ofObject(undefined as any), 'JsonSchema.ofObject: invalid options undefined: is required: an object with at least properties'],
+    [() => JsonSchema.ofObject({} as any), 'JsonSchema.ofObject: invalid properties undefined: must be an object of field names and JsonSchemas'],
+    [() => JsonSchema.ofObject({ properties: { a: { type: 'string' } as any } }), 'JsonSchema.ofObject: invalid properties["a"] {"type":"string"}: must be a JsonSchema (JsonSchema.ofString, ofObject, ...)'],
+    [() => JsonSchema.ofObject({ properties: {}, required: 'a' as any }), 'JsonSchema.ofObject: invalid required "a": must be a list of strings'],
+    [() => JsonSchema.arrayOf(undefined as any), 'JsonSchema.arrayOf: invalid items undefined: must be a JsonSchema (JsonSchema.ofString, ofObject, ...)'],
+    [() => JsonSchema.arrayOf(JsonSchema.ofString(), { set: 'yes' as any }), 'JsonSchema.arrayOf: invalid set "yes": must be true or false'],
+    [() => JsonSchema.mapOf('string' as any), 'JsonSchema.mapOf: invalid values "string": must be a JsonSchema (JsonSchema.ofString, ofObject, ...)'],
+    [() => JsonSchema.ofString('x' as any), 'JsonSchema.ofString: invalid options "x": must be an object'],
+    [() => JsonSchema.ofString({ allowedValues: 'a' as any }), 'JsonSchema.ofString: invalid allowedValues "a": must be a list of strings'],
+    [() => JsonSchema.ofString({ allowedValues: [1 as any] }), 'JsonSchema.ofString: invalid allowedValues[0] 1: must be a string'],
+    [() => JsonSchema.ofString({ pattern: 5 as any }), 'JsonSchema.ofString: invalid pattern 5: must be a string'],
+    [() => JsonSchema.ofString({ pattern: '^(a)\\1$' }), 'JsonSchema.ofString: invalid pattern "^(a)\\\\1$": must be an RE2 expression, as the API server compiles it: no lookahead, lookbehind or backreferences'],
+    [() => JsonSchema.ofString({ pattern: '^(?!admin$)[a-z]+$' }), 'JsonSchema.ofString: invalid pattern "^(?!admin$)[a-z]+$": must be an RE2 expression'],
+    [() => JsonSchema.ofString({ pattern: '(?<=v)\\d+' }), 'JsonSchema.ofString: invalid pattern "(?<=v)\\\\d+": must be an RE2 expression'],
+    [() => JsonSchema.ofString({ pattern: '^(?<x>a)\\k<x>$' }), 'must be an RE2 expression'],
+    [() => JsonSchema.ofString({ minLength: '1' as any }), 'JsonSchema.ofString: invalid minLength "1": must be a whole number of at least 0'],
+    [() => JsonSchema.ofString({ description: 5 as any }), 'JsonSchema.ofString: invalid description 5: must be a string'],
+    [() => JsonSchema.ofInteger({ minimum: '1' as any }), 'JsonSchema.ofInteger: invalid minimum "1": must be a whole number'],
+    [() => JsonSchema.ofNumber({ nullable: 'yes' as any }), 'JsonSchema.ofNumber: invalid nullable "yes": must be true or false'],
+    [() => JsonSchema.ofBoolean({ defaultValue: 'yes' as any }), 'JsonSchema.ofBoolean: invalid defaultValue "yes": must be true or false'],
+    [() => JsonSchema.freeForm(7 as any), 'JsonSchema.freeForm: invalid options 7: must be an object'],
+    [() => JsonSchema.intOrString({ description: [] as any }), 'JsonSchema.intOrString: invalid description []: must be a string'],
+  ])('JsonSchema %#', (fn, message) => {
+    expect(fn).toThrow(message);
+  });
+
+  test('RE2 patterns with escapes, classes and groups pass', () => {
+    for (const pattern of ['^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$', '^\\d+(\\.\\d+)?$', '^[(?=]+$', '^\\\\1$', '^(?:a|b)$', '^(?<x>a)$']) {
+      expect(JsonSchema.ofString({ pattern }).toJson().pattern).toBe(pattern);
+    }
+  });
+
+  test('JsonSchema factories take a jsii caller\'s null as no options', () => {
+    expect(JsonSchema.ofString(null as any).toJson()).toEqual({ type: 'string' });
+    expect(JsonSchema.arrayOf(JsonSchema.ofInteger(null as any), null as any).toJson()).toEqual({ type: 'array', items: { type: 'integer' } });
+  });
+});

@@ -94,3 +94,15 @@ describe('Operator', () => {
       .toThrow('test/c: invalid customResources[1] "backups.k8spatterns.com": is cluster-scoped: only a clusterWide operator can be granted access to it');
   });
 });
+
+describe('Operator: JavaScript and jsii callers get the library\'s errors', () => {
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least containers, customResources'],
+    [{}, 'test/a: invalid containers undefined: is required'],
+    [{ containers }, 'test/a: invalid customResources undefined: is required'],
+    [{ containers, customResources: 'configwatchers' }, 'test/a: invalid customResources "configwatchers": must be a list'],
+    [{ containers, customResources: [{ plural: 'configwatchers' }] }, 'test/a: invalid customResources[0] {"plural":"configwatchers"}: must be a CustomResourceDefinition of this library'],
+  ])('%#', (props, message) => {
+    expect(() => new Operator(Testing.chart(), 'a', props as any)).toThrow(message);
+  });
+});

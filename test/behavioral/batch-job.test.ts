@@ -114,11 +114,11 @@ describe('BatchJob', () => {
     expect(() => new BatchJob(chart, 'f', { containers: c, backoffLimit: -1 }))
       .toThrow('test/f: invalid backoffLimit -1: must be a whole number of at least 0');
     expect(() => new BatchJob(chart, 'g', { containers: c, activeDeadline: Duration.millis(1500) }))
-      .toThrow('test/g: invalid activeDeadline "1.5s": must be a whole number of seconds, at least 1');
+      .toThrow('test/g: invalid activeDeadline 1.5s: must be a whole number of seconds, at least 1');
     expect(() => new BatchJob(chart, 'h', { containers: c, activeDeadline: Duration.seconds(0) }))
-      .toThrow('test/h: invalid activeDeadline "0s": must be a whole number of seconds, at least 1');
+      .toThrow('test/h: invalid activeDeadline 0s: must be a whole number of seconds, at least 1');
     expect(() => new BatchJob(chart, 'i', { containers: c, ttlAfterFinished: Duration.millis(500) }))
-      .toThrow('test/i: invalid ttlAfterFinished "0.5s": must be a whole number of seconds, at least 0');
+      .toThrow('test/i: invalid ttlAfterFinished 0.5s: must be a whole number of seconds, at least 0');
     expect(() => new BatchJob(chart, 'j', { containers: [] }))
       .toThrow('test/j: invalid containers []: must list at least one container');
     expect(() => new BatchJob(chart, 'k', { containers: [{ image: 'x/y:1', securityContext: { privileged: true } }] }))
@@ -155,5 +155,19 @@ describe('JobSpecFields', () => {
     const job = new kplus.Job(chart, 'job', { containers: [{ image: 'x/y:1.0' }] });
     expect(() => JobSpecFields.setParallelism(job, 0)).toThrow('test/job: invalid parallelism 0: must be a whole number of at least 1');
     expect(() => JobSpecFields.setCompletions(job, -2)).toThrow('test/job: invalid completions -2: must be a whole number of at least 1');
+  });
+});
+
+describe('BatchJob: JavaScript and jsii callers get the library\'s errors', () => {
+  const containers = [{ image: 'shop/report:1.0.0' }];
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least containers'],
+    [null, 'test/a: invalid props null: must be an object with at least containers'],
+    [{}, 'test/a: invalid containers undefined: is required'],
+    [{ containers: 'shop/report:1.0.0' }, 'test/a: invalid containers "shop/report:1.0.0": must be a list'],
+    [{ containers, completions: '3' }, 'test/a: invalid completions "3": must be a whole number of at least 1'],
+    [{ containers, ttlAfterFinished: 3600 }, 'test/a: invalid ttlAfterFinished 3600: must be a Duration, e.g. Duration.seconds(30)'],
+  ])('%j', (props, message) => {
+    expect(() => new BatchJob(Testing.chart(), 'a', props as any)).toThrow(message);
   });
 });

@@ -113,3 +113,31 @@ describe('DaemonService', () => {
       .toThrow('DaemonUpdateStrategy.rollingUpdate: invalid maxSurge -1: must be a whole number of at least 0, or a percentage from 0% to 100%');
   });
 });
+
+describe('DaemonService: JavaScript and jsii callers get the library\'s errors', () => {
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least containers'],
+    [{}, 'test/a: invalid containers undefined: is required'],
+    [{ containers: 'prom/node-exporter:v1.8.2' }, 'test/a: invalid containers "prom/node-exporter:v1.8.2": must be a list'],
+    [{ containers: [AGENT], nodeSelector: 'linux' }, 'test/a: invalid nodeSelector "linux": must be an object of node label keys and values'],
+    [{ containers: [AGENT], nodeSelector: { 'kubernetes.io/os': 1 } }, 'test/a: invalid nodeSelector["kubernetes.io/os"] 1: must be a label value'],
+    [{ containers: [AGENT], nodeSelector: { ['a'.repeat(64)]: 'x' } }, `test/a: invalid nodeSelector key "${'a'.repeat(64)}": must be a label key`],
+    [{ containers: [AGENT], updateStrategy: 'OnDelete' }, 'test/a: invalid updateStrategy "OnDelete": must be a DaemonUpdateStrategy: DaemonUpdateStrategy.rollingUpdate() or DaemonUpdateStrategy.onDelete()'],
+    [{ containers: [AGENT], tolerations: 'any' }, 'test/a: invalid tolerations "any": must be a list'],
+    [{ containers: [AGENT], tolerations: [{ key: 'gpu' }] }, 'test/a: invalid tolerations[0] {"key":"gpu"}: must be a kplus.NodeTaintQuery, e.g. NodeTaintQuery.exists(key) or NodeTaintQuery.any()'],
+    [{ containers: [AGENT], nodeLocalService: 'yes' }, 'test/a: invalid nodeLocalService "yes": must be true or false'],
+    [{ containers: [AGENT, { name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', ports: [{ number: 9100, name: 'proxy' }] }], nodeLocalService: true },
+      'test/a: invalid containers[proxy].ports 9100: must differ from the ports of container agent'],
+  ])('%#', (props, message) => {
+    expect(() => new DaemonService(Testing.chart(), 'a', props as any)).toThrow(message);
+  });
+
+  test('DaemonUpdateStrategy.rollingUpdate', () => {
+    expect(() => DaemonUpdateStrategy.rollingUpdate('surge' as any)).toThrow('DaemonUpdateStrategy.rollingUpdate: invalid options "surge": must be an object');
+    expect(() => DaemonUpdateStrategy.rollingUpdate({ maxSurge: 1 as any }))
+      .toThrow('DaemonUpdateStrategy.rollingUpdate: invalid maxSurge 1: must be a kplus.PercentOrAbsolute, e.g. PercentOrAbsolute.absolute(1) or PercentOrAbsolute.percent(10)');
+    expect(() => DaemonUpdateStrategy.rollingUpdate({ maxUnavailable: '10%' as any })).toThrow('DaemonUpdateStrategy.rollingUpdate: invalid maxUnavailable "10%": must be a kplus.PercentOrAbsolute');
+    // a jsii caller's null is "no options"
+    expect(DaemonUpdateStrategy.rollingUpdate(null as any)._toKube()).toEqual(DaemonUpdateStrategy.rollingUpdate()._toKube());
+  });
+});

@@ -94,3 +94,37 @@ describe('LeaderElected', () => {
       .toThrow('test/e: invalid appName "bad name": must be a label value');
   });
 });
+
+describe('LeaderElected: JavaScript and jsii callers get the library\'s errors', () => {
+  const containers = [{ image: 'shop/scheduler:1.0.0' }];
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least containers'],
+    [{}, 'test/a: invalid containers undefined: is required'],
+    [{ containers: 'shop/scheduler:1.0.0' }, 'test/a: invalid containers "shop/scheduler:1.0.0": must be a list'],
+    [{ containers, replicas: '3' }, 'test/a: invalid replicas "3": must be a whole number of at least 1'],
+    [{ containers, leaseName: 5 }, 'test/a: invalid leaseName 5: must be a DNS-1123 subdomain'],
+    [{ containers, electorSidecar: 'elector:1.0' }, 'test/a: invalid electorSidecar "elector:1.0": must be an object with at least image and args'],
+    [{ containers, electorSidecar: { args: [] } }, 'test/a: invalid electorSidecar.image undefined: must be a container image reference'],
+    [{ containers, electorSidecar: { image: 'shop/elector:1.0.0' } }, 'test/a: invalid electorSidecar.args undefined: is required: the elector\'s arguments (a list of strings)'],
+    [{ containers, electorSidecar: { image: 'shop/elector:1.0.0', args: '--lock=leases' } }, 'test/a: invalid electorSidecar.args "--lock=leases": must be a list'],
+    [{ containers, electorSidecar: { image: 'shop/elector:1.0.0', args: [4040] } }, 'test/a: invalid electorSidecar.args[0] 4040: must be a string'],
+    [{ containers, electorSidecar: { image: 'shop/elector:1.0.0', args: [], port: '4040' } }, 'test/a: invalid electorSidecar.port "4040": must be an integer port number from 1 to 65535'],
+  ])('%#', (props, message) => {
+    expect(() => new LeaderElected(Testing.chart(), 'a', props as any)).toThrow(message);
+  });
+
+  test('grantLeaseAccess', () => {
+    const chart = Testing.chart();
+    const sa = new kplus.ServiceAccount(chart, 'sa');
+    const grant = (scope: any, id: any, account: any, options: any) => () => LeaderElected.grantLeaseAccess(scope, id, account, options);
+    expect(grant(undefined, 'a', sa, { leaseName: 'l' })).toThrow('LeaderElected.grantLeaseAccess: invalid scope undefined: must be a construct in a chart');
+    expect(grant(chart, '', sa, { leaseName: 'l' })).toThrow('LeaderElected.grantLeaseAccess(test): invalid id "": must be a non-empty string');
+    expect(grant(chart, 'b', 'my-sa', { leaseName: 'l' }))
+      .toThrow('test/b: invalid serviceAccount "my-sa": must be a cdk8s-plus ServiceAccount (kplus.ServiceAccount, or ServiceAccount.fromServiceAccountName)');
+    expect(grant(chart, 'c', sa, undefined)).toThrow('test/c: invalid options undefined: must be an object with at least leaseName');
+    expect(grant(chart, 'd', sa, {})).toThrow('test/d: invalid leaseName undefined: is required: the Lease the ServiceAccount may read and renew');
+    expect(grant(chart, 'e', sa, { leaseName: 'Bad Lease' })).toThrow('test/e: invalid leaseName "Bad Lease": must be a DNS-1123 subdomain');
+    const imported = kplus.ServiceAccount.fromServiceAccountName(chart, 'imported', 'ci');
+    expect(LeaderElected.grantLeaseAccess(chart, 'f', imported, { leaseName: 'l' }).roleBinding).toBeDefined();
+  });
+});

@@ -156,13 +156,13 @@ describe('PeriodicJob', () => {
     expect(() => new PeriodicJob(chart, 'b', { ...base, timeZone: 'Central European Time' })).toThrow(`test/b: invalid timeZone "Central European Time": ${tz}`);
     expect(() => new PeriodicJob(chart, 'c', { ...base, timeZone: 'europe/berlin' })).toThrow(`test/c: invalid timeZone "europe/berlin": ${tz}, spelled exactly (did you mean Europe/Berlin?)`);
     expect(() => new PeriodicJob(chart, 'd', { ...base, startingDeadline: Duration.seconds(5) }))
-      .toThrow('test/d: invalid startingDeadline "5s": must be a whole number of seconds, at least 10: the CronJob controller checks schedules every 10 seconds');
+      .toThrow('test/d: invalid startingDeadline 5s: must be a whole number of seconds, at least 10: the CronJob controller checks schedules every 10 seconds');
     expect(() => new PeriodicJob(chart, 'e', { ...base, successfulJobsHistoryLimit: -1 }))
       .toThrow('test/e: invalid successfulJobsHistoryLimit -1: must be a whole number of at least 0');
     expect(() => new PeriodicJob(chart, 'f', { ...base, failedJobsHistoryLimit: 0.5 }))
       .toThrow('test/f: invalid failedJobsHistoryLimit 0.5: must be a whole number of at least 0');
     expect(() => new PeriodicJob(chart, 'g', { ...base, ttlAfterFinished: Duration.hours(1), successfulJobsHistoryLimit: 2 }))
-      .toThrow('test/g: invalid ttlAfterFinished "3600s": must be unset when successfulJobsHistoryLimit or failedJobsHistoryLimit is set: the TTL would delete the Jobs the history keeps');
+      .toThrow('test/g: invalid ttlAfterFinished 3600s: must be unset when successfulJobsHistoryLimit or failedJobsHistoryLimit is set: the TTL would delete the Jobs the history keeps');
     expect(() => new PeriodicJob(chart, 'h', { ...base, completionMode: CompletionMode.INDEXED }))
       .toThrow('test/h: invalid completions undefined: is required with completionMode INDEXED');
     expect(() => new PeriodicJob(chart, 'i', { ...base, completions: 2, parallelism: 4 }))
@@ -171,5 +171,24 @@ describe('PeriodicJob', () => {
       .toThrow('test/j: invalid containers []: must list at least one container');
     expect(() => new PeriodicJob(chart, 'k', { ...base, appName: 'Nightly Backup' }))
       .toThrow('test/k: invalid appName "Nightly Backup": must be a label value');
+  });
+});
+
+describe('PeriodicJob: JavaScript and jsii callers get the library\'s errors', () => {
+  const containers = [{ image: 'shop/cleanup:1.0.0' }];
+  const schedule = '0 3 * * *';
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least containers, schedule'],
+    [{}, 'test/a: invalid containers undefined: is required'],
+    [{ containers }, 'test/a: invalid schedule undefined: is required'],
+    [{ containers: { image: 'x:1' }, schedule }, 'test/a: invalid containers {"image":"x:1"}: must be a list'],
+    [{ containers, schedule: 5 }, 'test/a: invalid schedule 5: must be a cron schedule string such as "30 2 * * MON-FRI" or "@daily"'],
+    [{ containers, schedule, timeZone: 1 }, 'test/a: invalid timeZone 1: must be an IANA time zone name'],
+    [{ containers, schedule, concurrencyPolicy: 'Skip' }, 'test/a: invalid concurrencyPolicy "Skip": must be one of Allow, Forbid, Replace'],
+    [{ containers, schedule, suspend: 'yes' }, 'test/a: invalid suspend "yes": must be true or false'],
+    [{ containers, schedule, startingDeadline: 300 }, 'test/a: invalid startingDeadline 300: must be a Duration, e.g. Duration.seconds(30)'],
+    [{ containers, schedule, successfulJobsHistoryLimit: '3' }, 'test/a: invalid successfulJobsHistoryLimit "3": must be a whole number of at least 0'],
+  ])('%j', (props, message) => {
+    expect(() => new PeriodicJob(Testing.chart(), 'a', props as any)).toThrow(message);
   });
 });

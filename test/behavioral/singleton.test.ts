@@ -80,3 +80,29 @@ describe('writablePaths (every workload pattern)', () => {
     expect(() => make('c', ['/tmp', '/tmp'])).toThrow('test/c: invalid writablePaths[1] "/tmp": must not repeat a path');
   });
 });
+
+describe('Singleton: JavaScript and jsii callers get the library\'s errors', () => {
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least containers, guarantee'],
+    [{}, 'test/a: invalid containers undefined: is required'],
+    [{ containers }, 'test/a: invalid guarantee undefined: is required'],
+    [{ containers: { image: 'shop/cron-master:1.4.0' }, guarantee: SingletonGuarantee.AVAILABILITY }, 'test/a: invalid containers {"image":"shop/cron-master:1.4.0"}: must be a list'],
+  ])('%#', (props, message) => {
+    expect(() => new Singleton(Testing.chart(), 'a', props as any)).toThrow(message);
+  });
+
+  test('CONSISTENCY: the headless Service publishes portNumber and ports, each once', () => {
+    const chart = Testing.chart();
+    new Singleton(chart, 's', {
+      guarantee: SingletonGuarantee.CONSISTENCY,
+      containers: [{ name: 'app', image: 'shop/app:1.0.0', portNumber: 8080, ports: [{ number: 9090, name: 'metrics' }], readiness: kplus.Probe.fromTcpSocket({ port: 8080 }) }],
+    });
+    expect(only(synth(chart), 'Service').spec.ports).toEqual([
+      { port: 8080, targetPort: 8080, name: 'port-0' },
+      { port: 9090, targetPort: 9090, name: 'metrics' },
+    ]);
+    const twice = [{ name: 'a', image: 'shop/a:1.0.0', portNumber: 80 }, { name: 'b', image: 'shop/b:1.0.0', portNumber: 80 }];
+    expect(() => new Singleton(Testing.chart(), 't', { guarantee: SingletonGuarantee.CONSISTENCY, containers: twice }))
+      .toThrow('test/t: invalid containers[b].ports 80: must differ from the ports of container a');
+  });
+});

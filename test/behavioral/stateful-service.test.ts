@@ -185,3 +185,36 @@ describe('StatefulService', () => {
     })).toThrow('test/db: invalid volumeClaimTemplates[0].name "data": must differ from the names of the pod\'s volumes: the claim would silently replace that volume');
   });
 });
+
+describe('StatefulService: JavaScript and jsii callers get the library\'s errors', () => {
+  const data = { name: 'data', mountPath: '/var/lib/postgresql/data', storage: Size.gibibytes(10) };
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least containers'],
+    [{}, 'test/a: invalid containers undefined: is required'],
+    [{ containers: 7 }, 'test/a: invalid containers 7: must be a list'],
+    [{ containers: [DB], replicas: '2' }, 'test/a: invalid replicas "2": must be a whole number of at least 1'],
+    [{ containers: [DB], podManagementPolicy: 'Ordered' }, 'test/a: invalid podManagementPolicy "Ordered": must be one of OrderedReady, Parallel'],
+    [{ containers: [DB], updateStrategy: { type: 'OnDelete' } }, 'test/a: invalid updateStrategy {"type":"OnDelete"}: must be a kplus.StatefulSetUpdateStrategy, e.g. StatefulSetUpdateStrategy.rollingUpdate()'],
+    [{ containers: [DB], clientService: 'yes' }, 'test/a: invalid clientService "yes": must be true or false'],
+    [{ containers: [DB], volumeClaimTemplates: data }, /^test\/a: invalid volumeClaimTemplates \{"name":"data",.*\}: must be a list$/],
+    [{ containers: [DB], volumeClaimTemplates: [null] }, 'test/a: invalid volumeClaimTemplates[0] null: must be an object with at least name, mountPath and storage'],
+    [{ containers: [DB], volumeClaimTemplates: [{ ...data, name: undefined }] }, 'test/a: invalid volumeClaimTemplates[0].name undefined: must be a DNS-1123 label'],
+    [{ containers: [DB], volumeClaimTemplates: [{ ...data, storage: '10Gi' }] }, 'test/a: invalid volumeClaimTemplates[0].storage "10Gi": must be a Size, e.g. Size.gibibytes(10)'],
+    [{ containers: [DB], volumeClaimTemplates: [{ ...data, accessModes: 'ReadWriteOnce' }] }, 'test/a: invalid volumeClaimTemplates[0].accessModes "ReadWriteOnce": must be a list'],
+    [{ containers: [DB], volumeClaimTemplates: [{ ...data, accessModes: ['RWO'] }] },
+      'test/a: invalid volumeClaimTemplates[0].accessModes[0] "RWO": must be one of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod'],
+    [{ containers: [DB], volumeClaimTemplates: [{ ...data, containers: 'db' }] }, 'test/a: invalid volumeClaimTemplates[0].containers "db": must be a list'],
+    [{ containers: [DB], volumeClaimTemplates: [data, { ...data, name: 'wal' }] }, 'test/a: invalid volumeClaimTemplates[1].mountPath "/var/lib/postgresql/data": is already a mount of container db'],
+    [{ containers: [DB, { name: 'exporter', image: 'prometheuscommunity/postgres-exporter:v0.15.0', ports: [{ number: 5432, name: 'metrics' }] }] },
+      'test/a: invalid containers[exporter].ports 5432: must differ from the ports of container db: the containers share the pod\'s network, and a Service publishes each port once'],
+    [{ containers: [DB, { name: 'exporter', image: 'prometheuscommunity/postgres-exporter:v0.15.0', ports: [{ number: 9187, name: 'postgres' }] }] },
+      'test/a: invalid containers[exporter].ports[9187].name "postgres": must differ from the port names of container db: a Service names each port once'],
+  ] as Array<[unknown, string | RegExp]>)('%#', (props, message) => {
+    expect(() => new StatefulService(Testing.chart(), 'a', props as any)).toThrow(message);
+  });
+
+  test('podDnsName refuses a mistyped ordinal', () => {
+    const { svc } = setup();
+    expect(() => svc.podDnsName('0' as any)).toThrow('test/orders-db: invalid ordinal "0": must be a whole number from 0 to replicas - 1 (0)');
+  });
+});

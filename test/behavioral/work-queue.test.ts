@@ -92,8 +92,50 @@ describe('WorkQueue', () => {
       .toThrow('test/j: invalid autoscaling "(set)": needs the chart\'s namespace (ChartProps.namespace) when the pattern creates the queue');
     // cdk8s's own conversion would throw at synth, without naming the construct
     expect(() => new WorkQueue(chart, 'k', { worker, ttlAfterFinished: Duration.millis(1500) }))
-      .toThrow('test/k: invalid ttlAfterFinished "1.5s": must be a whole number of seconds, at least 0');
+      .toThrow('test/k: invalid ttlAfterFinished 1.5s: must be a whole number of seconds, at least 0');
     expect(() => new WorkQueue(chart, 'l', { worker, existingQueue: { host: 'q.x.svc.cluster.local' }, autoscaling: { maxReplicaCount: 2, pollingInterval: Duration.millis(500) } }))
-      .toThrow('test/l: invalid autoscaling.pollingInterval "0.5s": must be a whole number of seconds, at least 1');
+      .toThrow('test/l: invalid autoscaling.pollingInterval 0.5s: must be a whole number of seconds, at least 1');
+  });
+});
+
+describe('WorkQueue: JavaScript and jsii callers get the library\'s errors', () => {
+  const make = (id: string, props: any) => () => new WorkQueue(Testing.chart(), id, props);
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least worker'],
+    [{}, 'test/a: invalid worker undefined: is required'],
+    [{ worker: null }, 'test/a: invalid worker null: is required'],
+    [{ worker: 'shop/thumbnailer:2.0.0' }, 'test/a: invalid worker "shop/thumbnailer:2.0.0": must be container props (kplus.ContainerProps) with at least image'],
+    [{ worker: {} }, 'test/a: invalid worker.image undefined: must be a container image reference'],
+    [{ worker: { image: 42 } }, 'test/a: invalid worker.image 42: must be a container image reference'],
+    [{ worker, producer: { image: '' } }, 'test/a: invalid producer.image "": must be a container image reference'],
+    [{ worker, mode: 'fast' }, 'test/a: invalid mode "fast": must be one of queue, static-indexed'],
+    [{ worker, parallelism: '5' }, 'test/a: invalid parallelism "5": must be a whole number of at least 1'],
+    [{ worker, parallelism: NaN }, 'test/a: invalid parallelism NaN: must be a whole number of at least 1'],
+    [{ worker, backoffLimit: '4' }, 'test/a: invalid backoffLimit "4": must be a whole number of at least 0'],
+    [{ worker, backoffLimit: Infinity }, 'test/a: invalid backoffLimit Infinity: must be a whole number of at least 0'],
+    [{ worker, queueName: 7 }, 'test/a: invalid queueName 7: must be 1-128 characters of letters, digits, ":", ".", "_" and "-"'],
+    [{ worker, queueImage: 'redis 7' }, 'test/a: invalid queueImage "redis 7": must be a container image reference'],
+    [{ worker, existingQueue: 'redis.shared' }, 'test/a: invalid existingQueue "redis.shared": must be an object with at least host'],
+    [{ worker, existingQueue: {} }, 'test/a: invalid existingQueue.host undefined: must be a DNS-1123 subdomain'],
+    [{ worker, existingQueue: { host: 'redis.shared', port: '6379' } }, 'test/a: invalid existingQueue.port "6379": must be an integer port number from 1 to 65535'],
+    [{ worker, autoscaling: 5 }, 'test/a: invalid autoscaling 5: must be an object with at least maxReplicaCount'],
+    [{ worker, existingQueue: { host: 'redis.shared' }, autoscaling: {} }, 'test/a: invalid autoscaling.maxReplicaCount undefined: must be a whole number of at least 1'],
+    [{ worker, ttlAfterFinished: 60 }, 'test/a: invalid ttlAfterFinished 60: must be a Duration, e.g. Duration.seconds(30)'],
+    [{ worker, existingQueue: { host: 'redis.shared' }, autoscaling: { maxReplicaCount: 2, pollingInterval: 30 } },
+      'test/a: invalid autoscaling.pollingInterval 30: must be a Duration, e.g. Duration.seconds(30)'],
+  ])('%j', (props, message) => {
+    expect(make('a', props)).toThrow(message);
+  });
+
+  test('the ScaledJob\'s template Job is built in the app\'s tree but not emitted, and no second App is created', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'test', { namespace: 'media' });
+    const wq = new WorkQueue(chart, 'wq', { worker, autoscaling: { maxReplicaCount: 3 } });
+    expect(Chart.of(wq.job)).toBe(chart);
+    expect(chart.node.findAll()).not.toContain(wq.job);
+    expect(app.charts).toEqual([chart]);
+    const manifests = synth(chart);
+    expect(manifests.filter(m => m.kind === 'Job')).toEqual([]);
+    expect(only(manifests, 'ScaledJob').spec.jobTargetRef.template.metadata.labels['app.kubernetes.io/component']).toBe('worker');
   });
 });

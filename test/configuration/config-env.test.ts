@@ -52,3 +52,28 @@ describe('ConfigEnv', () => {
     expect(() => ConfigEnv.addDownwardApi(c, { podName: 'POD_NAME' })).toThrow('ConfigEnv.addDownwardApi(app): invalid variable name "POD_NAME": must be set only once in the container');
   });
 });
+
+describe('ConfigEnv: JavaScript and jsii callers get the library\'s errors', () => {
+  test.each([
+    [() => ConfigEnv.fromSecret('db-credentials' as any), 'ConfigEnv.fromSecret: invalid secret "db-credentials": must be a cdk8s-plus Secret (kplus.Secret, HashedSecret or Secret.fromSecretName)'],
+    [() => ConfigEnv.fromConfigMap(undefined as any), 'ConfigEnv.fromConfigMap: invalid configMap undefined: must be a cdk8s-plus ConfigMap (kplus.ConfigMap, HashedConfigMap or ConfigMap.fromConfigMapName)'],
+    [() => ConfigEnv.fromConfigMap(kplus.ConfigMap.fromConfigMapName(Testing.chart(), 'cm', 'app'), 5 as any),
+      'ConfigEnv.fromConfigMap: invalid prefix 5: must be a non-empty start of an environment variable name'],
+    [() => ConfigEnv.addDownwardApi(undefined as any, { podName: 'POD_NAME' }), 'ConfigEnv.addDownwardApi: invalid container undefined: must be a kplus.Container, e.g. deployment.containers[0]'],
+    [() => ConfigEnv.addDownwardApi({ name: 'app' } as any, { podName: 'POD_NAME' }), 'ConfigEnv.addDownwardApi: invalid container {"name":"app"}: must be a kplus.Container'],
+    [() => ConfigEnv.addDownwardApi(setup().c, undefined as any), 'ConfigEnv.addDownwardApi(app): invalid options undefined: must be an object naming at least one variable to set'],
+    [() => ConfigEnv.addDownwardApi(setup().c, { podName: 5 as any }), 'ConfigEnv.addDownwardApi(app): invalid variable name 5: must be an environment variable name'],
+  ])('%#', (fn, message) => {
+    expect(fn).toThrow(message);
+  });
+
+  test('a jsii caller\'s null prefix or option is "not set"', () => {
+    const { chart, c } = setup();
+    const secret = kplus.Secret.fromSecretName(chart, 'secret', 'db');
+    c.env.copyFrom(ConfigEnv.fromSecret(secret, null as any));
+    ConfigEnv.addDownwardApi(c, { podName: 'POD_NAME', nodeName: null as any });
+    const spec = podSpec(only(synth(chart), 'Deployment'));
+    expect(spec.containers[0].envFrom).toEqual([{ secretRef: { name: 'db' } }]);
+    expect(spec.containers[0].env.map((e: any) => e.name)).toEqual(['POD_NAME']);
+  });
+});

@@ -98,3 +98,39 @@ describe('HashedConfigMap', () => {
       .toThrow('test/c: invalid data size 1048577: must be at most 1048576 bytes (1 MiB, the API server\'s object limit)');
   });
 });
+
+describe('HashedConfigMap: JavaScript and jsii callers get the library\'s errors', () => {
+  test('annotation values may be any text, label values may be empty', () => {
+    const chart = Testing.chart();
+    new HashedConfigMap(chart, 'a', { labels: { 'example.com/team': '' }, annotations: { 'example.com/note': 'any text, even: this!' } });
+    expect(only(synth(chart), 'ConfigMap').metadata.annotations).toEqual({ 'example.com/note': 'any text, even: this!' });
+  });
+
+  test('props are optional: none, null and {} make an empty ConfigMap named after the id', () => {
+    for (const props of [undefined, null, {}]) {
+      const chart = Testing.chart();
+      const cm = new HashedConfigMap(chart, 'app-config', props as any);
+      expect(cm.name).toMatch(/^app-config-[a-z0-9]{10}$/);
+    }
+  });
+
+  test.each([
+    ['settings', 'test/a: invalid props "settings": must be an object'],
+    [{ baseName: 5 }, 'test/a: invalid baseName 5: must be a DNS-1123 subdomain of at most 242 characters'],
+    [{ data: 'LOG_LEVEL=debug' }, 'test/a: invalid data "LOG_LEVEL=debug": must be an object of keys and string values'],
+    [{ data: { PORT: 8080 } }, 'test/a: invalid data["PORT"] 8080: must be a string'],
+    [{ binaryData: ['aGk='] }, 'test/a: invalid binaryData ["aGk="]: must be an object of keys and string values'],
+    [{ labels: 'app=web' }, 'test/a: invalid labels "app=web": must be an object of keys and string values'],
+    [{ annotations: { revision: 3 } }, 'test/a: invalid annotations["revision"] 3: must be a string'],
+    [{ labels: { app: 'x'.repeat(64) } }, `test/a: invalid labels["app"] "${'x'.repeat(64)}": must be a label value: at most 63 characters`],
+    [{ labels: { 'has space': 'shop' } }, 'test/a: invalid labels key "has space": must be a label key: an optional DNS subdomain and "/", then at most 63 characters'],
+    [{ labels: { 'Example.com/team': 'shop' } }, 'test/a: invalid labels key "Example.com/team": must be a label key'],
+    [{ annotations: { 'x/': 'note' } }, 'test/a: invalid annotations key "x/": must be a label key'],
+    [{ binaryData: { 'logo.png': 'not base64!' } }, 'test/a: invalid binaryData["logo.png"] "not base64!": must be base64-encoded bytes (standard alphabet, padded)'],
+    [{ data: { '..': 'x' } }, 'test/a: invalid data key "..": must be at most 253 characters of A-Z, a-z, 0-9, "-", "_" and ".", and not ".", ".." or starting with ".."'],
+    [{ data: { '..data': 'x' } }, 'test/a: invalid data key "..data": must be at most 253 characters'],
+    [{ binaryData: { '.': 'aGk=' } }, 'test/a: invalid data key ".": must be at most 253 characters'],
+  ])('%j', (props, message) => {
+    expect(() => new HashedConfigMap(Testing.chart(), 'a', props as any)).toThrow(message);
+  });
+});

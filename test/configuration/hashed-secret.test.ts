@@ -53,3 +53,34 @@ describe('HashedSecret', () => {
       .toThrow('test/y: invalid data key "a/b": must be at most 253 characters');
   });
 });
+
+describe('HashedSecret: JavaScript and jsii callers get the library\'s errors', () => {
+  test.each([
+    [undefined, 'test/a: invalid props undefined: must be an object with at least stringData'],
+    [{}, 'test/a: invalid stringData undefined: is required'],
+    [{ stringData: null }, 'test/a: invalid stringData null: is required'],
+    [{ stringData: 'password=s3cret' }, 'test/a: invalid stringData "password=s3cret": must be an object of keys and string values'],
+    [{ stringData: { port: 5432 } }, 'test/a: invalid stringData["port"] "(number)": must be a string'],
+    [{ stringData: { a: 'b' }, secretType: 5 }, 'test/a: invalid secretType 5: must be a non-empty string such as "Opaque" or "kubernetes.io/basic-auth"'],
+    [{ stringData: { a: 'b' }, labels: ['app'] }, 'test/a: invalid labels ["app"]: must be an object of keys and string values'],
+    [{ stringData: { a: 'b' }, labels: { app: 'has space' } }, 'test/a: invalid labels["app"] "has space": must be a label value'],
+    [{ stringData: { a: 'b' }, annotations: { '-x': 'note' } }, 'test/a: invalid annotations key "-x": must be a label key'],
+    [{ stringData: {}, secretType: 'kubernetes.io/basic-auth' }, 'test/a: invalid stringData []: must have at least one of the keys username, password for secretType kubernetes.io/basic-auth'],
+    [{ stringData: { 'tls.crt': 'cert' }, secretType: 'kubernetes.io/tls' }, 'test/a: invalid stringData ["tls.crt"]: must have the keys tls.crt and tls.key for secretType kubernetes.io/tls'],
+    [{ stringData: { 'tls.key': 'key' }, secretType: 'kubernetes.io/tls' }, 'test/a: invalid stringData ["tls.key"]: must have the keys tls.crt and tls.key for secretType kubernetes.io/tls'],
+    [{ stringData: { id: 'x' }, secretType: 'kubernetes.io/ssh-auth' }, 'test/a: invalid stringData ["id"]: must have the key ssh-privatekey for secretType kubernetes.io/ssh-auth'],
+    [{ stringData: { '.dockerconfigjson': '{"auths":' }, secretType: 'kubernetes.io/dockerconfigjson' },
+      'test/a: invalid stringData[".dockerconfigjson"] "(not shown)": must be JSON for secretType kubernetes.io/dockerconfigjson'],
+    [{ stringData: { token: 'x' }, secretType: 'kubernetes.io/service-account-token' }, 'test/a: invalid secretType "kubernetes.io/service-account-token": must not be kubernetes.io/service-account-token'],
+  ])('%j', (props, message) => {
+    expect(() => new HashedSecret(Testing.chart(), 'a', props as any)).toThrow(message);
+  });
+
+  test('typed Secrets with their required keys synthesize', () => {
+    const chart = Testing.chart();
+    new HashedSecret(chart, 'basic', { stringData: { password: 's3cret' }, secretType: 'kubernetes.io/basic-auth' });
+    new HashedSecret(chart, 'tls', { stringData: { 'tls.crt': 'cert', 'tls.key': 'key' }, secretType: 'kubernetes.io/tls' });
+    new HashedSecret(chart, 'registry', { stringData: { '.dockerconfigjson': '{"auths":{}}' }, secretType: 'kubernetes.io/dockerconfigjson' });
+    expect(synth(chart).map(m => m.type)).toEqual(['kubernetes.io/basic-auth', 'kubernetes.io/tls', 'kubernetes.io/dockerconfigjson']);
+  });
+});

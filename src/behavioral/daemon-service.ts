@@ -1,14 +1,13 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { assertUniquePodPorts } from './stateful-service';
-import { LABEL_KEY_ALLOWED, isLabelKey } from '../configuration/hashed-config-map';
+import { assertUniquePodPorts } from '../core/container-defaults';
 import { StandardLabels } from '../core/labels';
-import { PodSpecFields } from '../core/pod-spec-fields';
+import { setManifestField } from '../core/manifest-fields';
+import { PodMutations } from '../core/pod-mutations';
 import { ResourcePreset } from '../core/resource-preset';
 import {
-  invalid, invalidInput, required, validateDnsSubdomain, validateLabelValue, validateList, validateProps,
+  LABEL_KEY_ALLOWED, invalid, invalidInput, isLabelKey, required, validateDnsSubdomain, validateLabelValue, validateList, validateProps,
 } from '../core/validation';
 import { WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels } from '../core/workload-pattern';
 
@@ -175,12 +174,12 @@ export class DaemonService extends Construct {
     });
     labelAndSelect(this.daemonSet, labels);
     // cdk8s-plus-28's DaemonSet has no update strategy.
-    ApiObject.of(this.daemonSet).addJsonPatch(JsonPatch.add('/spec/updateStrategy', this.updateStrategy._toKube()));
+    setManifestField(this.daemonSet, '/spec/updateStrategy', this.updateStrategy._toKube());
     if (props.tolerations && props.tolerations.length > 0) {
       this.daemonSet.scheduling.tolerate(kplus.Node.tainted(...props.tolerations));
     }
     if (Object.keys(nodeSelector).length > 0) {
-      PodSpecFields.setPodSpecField(this.daemonSet, 'nodeSelector', { ...nodeSelector });
+      PodMutations.of(this.daemonSet).setPodField(this.node.path, 'nodeSelector', { ...nodeSelector });
     }
 
     if (props.nodeLocalService) {
@@ -200,7 +199,7 @@ export class DaemonService extends Construct {
       for (const [k, v] of Object.entries(this.daemonSet.matchLabels)) this.service.selectLabel(k, v);
       StandardLabels.applyTo(this.service, labels);
       // cdk8s-plus-28's Service has no internalTrafficPolicy.
-      ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/internalTrafficPolicy', 'Local'));
+      setManifestField(this.service, '/spec/internalTrafficPolicy', 'Local');
     }
   }
 }

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { assertUniquePodPorts } from './stateful-service';
+import { assertUniquePodPorts } from '../core/container-defaults';
 import { DisruptionBudget } from '../core/disruption-budget';
 import { StandardLabels } from '../core/labels';
 import { invalid, required, validateList, validateProps } from '../core/validation';

@@ -1,8 +1,11 @@
-import { ApiObject, JsonPatch, Names, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Names, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { assertUniquePodPorts } from '../core/container-defaults';
 import { StandardLabels } from '../core/labels';
+import { setManifestField } from '../core/manifest-fields';
+import { PodMutations } from '../core/pod-mutations';
 import { DEFAULT_RUN_AS_ID } from '../core/security';
 import {
   invalid, required, validateAbsolutePath, validateDnsLabel, validateDnsSubdomain, validateList, validatePositiveInt, validateProps,
@@ -225,31 +228,6 @@ function servicePorts(scope: Construct, workload: kplus.Workload): kplus.Service
 }
 
 /**
- * Fails when two containers of a pod expose the same port number or port name: they share the
- * pod's network, and a Service publishes (and names) each port once. (Within one container the
- * container checks do it.)
- */
-export function assertUniquePodPorts(
-  scope: Construct, ports: Array<{ readonly container: string; readonly number: number; readonly name?: string }>,
-): void {
-  const byNumber = new Map<number, string>();
-  const byName = new Map<string, string>();
-  for (const p of ports) {
-    const other = byNumber.get(p.number);
-    if (other !== undefined && other !== p.container) {
-      invalid(scope, `containers[${p.container}].ports`, p.number, `must differ from the ports of container ${other}: the containers share the pod's network, and a Service publishes each port once`);
-    }
-    byNumber.set(p.number, p.container);
-    if (p.name === undefined) continue;
-    const named = byName.get(p.name);
-    if (named !== undefined && named !== p.container) {
-      invalid(scope, `containers[${p.container}].ports[${p.number}].name`, p.name, `must differ from the port names of container ${named}: a Service names each port once`);
-    }
-    byName.set(p.name, p.container);
-  }
-}
-
-/**
  * Writes `volumeClaimTemplates` and the containers' mounts of them (cdk8s-plus-28's StatefulSet
  * has neither). Claims are not pod volumes, so the mounts cannot go through `container.mount()`.
  */
@@ -259,7 +237,7 @@ function addVolumeClaimTemplates(
   const names = new Set<string>();
   // The StatefulSet controller replaces a pod volume of the same name with the claim.
   const podVolumes = new Set([...sts.volumes.map(v => v.name), ...sts.containers.flatMap(c => c.mounts.map(m => m.volume.name))]);
-  const mountsByContainer = new Map<kplus.Container, Array<{ name: string; mountPath: string }>>();
+  const mutations = PodMutations.of(sts);
   const claims = templates.map((t, i) => {
     const field = `volumeClaimTemplates[${i}]`;
     if (t === null || typeof t !== 'object' || Array.isArray(t)) invalid(scope, field, t, 'must be an object with at least name, mountPath and storage');
@@ -281,12 +259,7 @@ function addVolumeClaimTemplates(
     for (const name of targets) {
       const container = sts.containers.find(c => c.name === name);
       if (!container) invalid(scope, `${field}.containers`, name, `must name a container of the pod: ${sts.containers.map(c => c.name).join(', ')}`);
-      const list = mountsByContainer.get(container) ?? [];
-      if (container.mounts.some(m => m.path === t.mountPath) || list.some(m => m.mountPath === t.mountPath)) {
-        invalid(scope, `${field}.mountPath`, t.mountPath, `is already a mount of container ${name}`);
-      }
-      list.push({ name: t.name, mountPath: t.mountPath });
-      mountsByContainer.set(container, list);
+      mutations.mountClaim(scope, `${field}.mountPath`, container.name, { name: t.name, mountPath: t.mountPath });
     }
     return {
       metadata: { name: t.name, labels },
@@ -299,38 +272,7 @@ function addVolumeClaimTemplates(
     };
   });
 
-  const obj = ApiObject.of(sts);
-  obj.addJsonPatch(JsonPatch.add('/spec/volumeClaimTemplates', claims));
-  for (const [container, claimMounts] of mountsByContainer) {
-    const index = sts.containers.indexOf(container);
-    obj.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${index}/volumeMounts`,
-      atSynthesis(() => [...container.mounts.map(renderMount), ...claimMounts])));
-  }
-}
-
-/**
- * A JSON-patch value computed when the manifest is rendered: cdk8s applies patches to a
- * `JSON.stringify` copy of them, which calls `toJSON`. The claim mounts are appended to the
- * container's own mounts as they are then, including any added with `container.mount()` after
- * the StatefulService was created (a patch written now would replace those, or fail on a
- * container that has no mounts yet).
- */
-function atSynthesis(produce: () => unknown): unknown {
-  return { toJSON: produce };
-}
-
-/** A cdk8s-plus volume mount as the pod spec has it (cdk8s-plus renders it the same way). */
-function renderMount(m: kplus.VolumeMount): { [key: string]: unknown } {
-  const out: { [key: string]: unknown } = {
-    name: m.volume.name,
-    mountPath: m.path,
-    readOnly: m.readOnly,
-    mountPropagation: m.propagation,
-    subPath: m.subPath,
-    subPathExpr: m.subPathExpr,
-  };
-  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
-  return out;
+  setManifestField(sts, '/spec/volumeClaimTemplates', claims);
 }
 
 /** A size as a Kubernetes quantity in the largest whole binary unit (`10Gi`, `512Mi`). */

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { HealthProbe } from '../core/health-probe';
 import { CompletionMode, JobSpecFields, labelJobWorkload } from '../core/job-spec-fields';
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
-import { PodSpecFields } from '../core/pod-spec-fields';
+import { setProbes } from '../core/pod-spec-fields';
 import { ResourcePreset } from '../core/resource-preset';
 import {
   invalid, validateDnsSubdomain, validateImage, validateNonNegativeInt, validatePort, validatePositiveInt, validateProps, wholeSeconds,
@@ -276,7 +276,7 @@ export class WorkQueue extends Construct {
       containers: hardenContainers(this, { containers: [redis] }, ResourcePreset.SMALL),
     });
     labelAndSelect(deployment, labels);
-    PodSpecFields.setProbes(deployment, 'redis', {
+    setProbes(this, deployment, 'redis', {
       readiness: HealthProbe.exec(['redis-cli', 'ping'], { period: Duration.seconds(5) }),
       liveness: HealthProbe.tcp({ port: 6379 }),
     });

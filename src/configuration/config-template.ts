@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import { ROLLS_PODS, addConfigInitMount } from './config-mount';
 import { HashedConfigMap } from './hashed-config-map';
 import { StandardLabels } from '../core/labels';
-import { ResourcePreset } from '../core/resource-preset';
-import { ContainerSecurityOptions } from '../core/security';
 import { validateWorkload } from '../core/pod-attachment';
 import { PodMutations } from '../core/pod-mutations';
+import { ResourcePreset } from '../core/resource-preset';
+import { ContainerSecurityOptions } from '../core/security';
 import { invalid, validateDnsLabel, validatePinnedImage, validateProps } from '../core/validation';
 
 /**

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CONFIG_KEY_ALLOWED, MAX_CONFIG_BYTES, contentHash, isBase64, isConfigKey } from './content-hash';
-import { invalidInput, isDnsSubdomain, isLabelValue } from '../core/validation';
+import { LABEL_KEY_ALLOWED, constructPath, invalidInput, isDnsSubdomain, isLabelKey, isLabelValue, validatePropsAt } from '../core/validation';
 
 /**
  * Props of `HashedConfigMap`.
@@ -94,23 +94,6 @@ export class HashedConfigMap extends kplus.ConfigMap {
   }
 }
 
-/** Where a construct that is not created yet will be, for errors thrown before `super()`. */
-export function constructPath(scope: Construct, id: string): string {
-  const parent = Construct.isConstruct(scope) ? scope.node.path : '';
-  return parent ? `${parent}/${id}` : String(id);
-}
-
-/** `validateProps` before `super()`: the props must be an object with the required fields. */
-export function validatePropsAt(where: string, props: unknown, requiredFields: string[]): void {
-  if (props === null || typeof props !== 'object' || Array.isArray(props)) {
-    invalidInput(where, 'props', props, requiredFields.length > 0 ? `must be an object with at least ${requiredFields.join(', ')}` : 'must be an object');
-  }
-  for (const f of requiredFields) {
-    const v = (props as { [key: string]: unknown })[f];
-    if (v === undefined || v === null) invalidInput(where, f, v, 'is required');
-  }
-}
-
 /** Fails unless `<baseName>-<10 chars>` is a valid object name. */
 export function validateHashedName(where: string, baseName: string): void {
   if (!isDnsSubdomain(baseName) || baseName.length > 242) {
@@ -143,21 +126,6 @@ export function validateEntries(where: string, sections: { [field: string]: { [k
     invalidInput(where, 'data size', bytes, `must be at most ${MAX_CONFIG_BYTES} bytes (1 MiB, the API server's object limit)`);
   }
 }
-
-/**
- * Whether a value is a label or annotation key: an optional DNS-subdomain prefix and "/", then a
- * name of at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a
- * letter or digit.
- */
-export function isLabelKey(value: unknown): value is string {
-  if (typeof value !== 'string') return false;
-  const slash = value.lastIndexOf('/');
-  const name = slash >= 0 ? value.slice(slash + 1) : value;
-  return (slash < 0 || isDnsSubdomain(value.slice(0, slash))) && name.length > 0 && isLabelValue(name);
-}
-
-/** What a label or annotation key may be, for error messages. */
-export const LABEL_KEY_ALLOWED = 'must be a label key: an optional DNS subdomain and "/", then at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit';
 
 /** Labels and annotations, when given: valid keys, label values, annotation values that are strings. */
 export function validateMetadata(where: string, labels: unknown, annotations: unknown): void {

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { contentHash } from './content-hash';
-import { constructPath, validateEntries, validateHashedName, validateMetadata, validatePropsAt } from './hashed-config-map';
-import { invalidInput } from '../core/validation';
+import { validateEntries, validateHashedName, validateMetadata } from './hashed-config-map';
+import { constructPath, invalidInput, validatePropsAt } from '../core/validation';
 
 /**
  * Props of `HashedSecret`.

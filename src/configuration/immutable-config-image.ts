@@ -2,9 +2,9 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ROLLS_PODS, addConfigInitMount } from './config-mount';
+import { validateWorkload } from '../core/pod-attachment';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
-import { validateWorkload } from '../core/pod-attachment';
 import { invalid, validateAbsolutePath, validatePinnedImage, validateProps } from '../core/validation';
 
 /** Where the init container mounts the emptyDir it copies the configuration into. */

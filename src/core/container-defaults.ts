@@ -81,3 +81,28 @@ export function mountWritableTmp(scope: Construct, workload: kplus.AbstractPod, 
   PodMutations.of(workload).mount(scope, 'writableTmp', container, '/tmp', volume);
   return volume;
 }
+
+/**
+ * Fails when two containers of a pod expose the same port number or port name: they share the
+ * pod's network, and a Service publishes (and names) each port once. (Within one container the
+ * container checks do it.)
+ */
+export function assertUniquePodPorts(
+  scope: Construct, ports: Array<{ readonly container: string; readonly number: number; readonly name?: string }>,
+): void {
+  const byNumber = new Map<number, string>();
+  const byName = new Map<string, string>();
+  for (const p of ports) {
+    const other = byNumber.get(p.number);
+    if (other !== undefined && other !== p.container) {
+      invalid(scope, `containers[${p.container}].ports`, p.number, `must differ from the ports of container ${other}: the containers share the pod's network, and a Service publishes each port once`);
+    }
+    byNumber.set(p.number, p.container);
+    if (p.name === undefined) continue;
+    const named = byName.get(p.name);
+    if (named !== undefined && named !== p.container) {
+      invalid(scope, `containers[${p.container}].ports[${p.number}].name`, p.name, `must differ from the port names of container ${named}: a Service names each port once`);
+    }
+    byName.set(p.name, p.container);
+  }
+}

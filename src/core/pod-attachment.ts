@@ -111,7 +111,9 @@ export function attachHelperContainer(
     readonly name: string;
     readonly probes?: ContainerProbes;
     /** Ports bound on localhost, and the fields to name when a port is taken (e.g. an Adapter's metricsPort). */
-    readonly ports?: { readonly portField?: string; readonly portNameField?: string; readonly localPorts?: number[]; readonly localPortField?: string };
+    readonly ports?: {
+      readonly portField?: string; readonly portNameField?: string; readonly localPorts?: number[]; readonly localPortField?: string;
+    };
   },
 ): kplus.Container {
   const name = container.name ?? defaults.name;

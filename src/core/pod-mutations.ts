@@ -180,9 +180,10 @@ export class PodMutations {
     mount: { readonly name: string; readonly mountPath: string; readonly readOnly?: boolean },
   ): void {
     const container = this.container(by, field, containerName);
-    if (container.mounts.some(m => m.path === mount.mountPath) || this.rawMounts.get(containerName)?.has(mount.mountPath)) {
-      invalid(by, field, mount.mountPath, `must differ from the mount paths of container ${containerName}: it is taken`);
-    }
+    const path = mount.mountPath;
+    const owner = this.rawMounts.get(containerName)?.get(path)?.by ?? this.addedMounts.get(containerName)?.get(path)
+      ?? (container.mounts.some(m => m.path === path) ? `${this.ownerOf(containerName)}, through cdk8s-plus` : undefined);
+    if (owner) invalid(by, field, path, `must differ from the mount paths of container ${containerName}: ${path} is mounted by ${owner}`);
     this.mapOf(this.rawMounts, containerName).set(mount.mountPath, { value: { ...mount }, by: by.node.path });
     this.hook();
   }
@@ -318,9 +319,9 @@ export class PodMutations {
     if (this.spreads.size > 0) {
       const list: any[] = spec.topologySpreadConstraints ?? [];
       for (const [key, s] of sorted(this.spreads)) {
-        const own = list.find(c => c.topologyKey === key);
-        if (own && canonical(own) === canonical(s.value)) continue;
-        if (own) {
+        const existing = list.find(c => c.topologyKey === key);
+        if (existing && canonical(existing) === canonical(s.value)) continue;
+        if (existing) {
           invalidInput(s.by, `topologySpreadConstraints[${key}]`, s.value, `conflicts with the spread over ${key} set by ${own}`);
         }
         list.push(clone(s.value));

@@ -66,6 +66,21 @@ export function isLabelValue(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
 }
 
+/**
+ * Whether a value is a label or annotation key: an optional DNS-subdomain prefix and "/", then a
+ * name of at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a
+ * letter or digit.
+ */
+export function isLabelKey(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const slash = value.lastIndexOf('/');
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  return (slash < 0 || isDnsSubdomain(value.slice(0, slash))) && name.length > 0 && isLabelValue(name);
+}
+
+/** What a label or annotation key may be, for error messages. */
+export const LABEL_KEY_ALLOWED = 'must be a label key: an optional DNS subdomain and "/", then at most 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit';
+
 /** Whether a value is an environment variable name as the API server accepts it. */
 export function isEnvVarName(value: unknown): value is string {
   return typeof value === 'string' && ENV_VAR_NAME.test(value);
@@ -99,14 +114,25 @@ export function required<T>(scope: Construct, field: string, value: T | undefine
 
 /** The props object of a construct: JavaScript and jsii callers may pass none, or something else. */
 export function validateProps<T>(scope: Construct, props: T | undefined | null, requiredFields: string[] = []): T {
+  validatePropsAt(scope.node.path, props, requiredFields);
+  return props as T;
+}
+
+/** Where a construct that is not created yet will be, for errors thrown before `super()`. */
+export function constructPath(scope: Construct, id: string): string {
+  const parent = Construct.isConstruct(scope) ? scope.node.path : '';
+  return parent ? `${parent}/${id}` : String(id);
+}
+
+/** `validateProps` before `super()`: the props must be an object with the required fields. */
+export function validatePropsAt(where: string, props: unknown, requiredFields: string[]): void {
   if (props === null || typeof props !== 'object' || Array.isArray(props)) {
-    invalid(scope, 'props', props, requiredFields.length > 0 ? `must be an object with at least ${requiredFields.join(', ')}` : 'must be an object');
+    invalidInput(where, 'props', props, requiredFields.length > 0 ? `must be an object with at least ${requiredFields.join(', ')}` : 'must be an object');
   }
   for (const f of requiredFields) {
-    const v = (props as any)[f];
-    if (v === undefined || v === null) invalid(scope, f, v, 'is required');
+    const v = (props as { [key: string]: unknown })[f];
+    if (v === undefined || v === null) invalidInput(where, f, v, 'is required');
   }
-  return props;
 }
 
 /** A list prop: refuses anything that is not an array (a JavaScript caller's string, an object). */

@@ -168,7 +168,7 @@ describe('StatefulService', () => {
       .toThrow('test/k: invalid volumeClaimTemplates[0].storage "0.5KiB": must be a whole number of KiB, at least 1');
     const tmp = kplus.Volume.fromEmptyDir(chart, 'tmp', 'tmp');
     expect(() => new StatefulService(chart, 'l', { containers: [{ ...DB, volumeMounts: [{ path: '/data', volume: tmp }] }], volumeClaimTemplates: vct({}) }))
-      .toThrow('test/l: invalid volumeClaimTemplates[0].mountPath "/data": is already a mount of container db');
+      .toThrow('test/l: invalid volumeClaimTemplates[0].mountPath "/data": must differ from the mount paths of container db: /data is mounted by a container of test/l/statefulset, through cdk8s-plus');
     expect(() => new StatefulService(chart, 'm', { containers: [] }))
       .toThrow('test/m: invalid containers []: must list at least one container');
     const svc = new StatefulService(chart, 'n', { containers: [DB], replicas: 2 });
@@ -204,7 +204,7 @@ describe('StatefulService: JavaScript and jsii callers get the library\'s errors
     [{ containers: [DB], volumeClaimTemplates: [{ ...data, accessModes: ['RWO'] }] },
       'test/a: invalid volumeClaimTemplates[0].accessModes[0] "RWO": must be one of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod'],
     [{ containers: [DB], volumeClaimTemplates: [{ ...data, containers: 'db' }] }, 'test/a: invalid volumeClaimTemplates[0].containers "db": must be a list'],
-    [{ containers: [DB], volumeClaimTemplates: [data, { ...data, name: 'wal' }] }, 'test/a: invalid volumeClaimTemplates[1].mountPath "/var/lib/postgresql/data": is already a mount of container db'],
+    [{ containers: [DB], volumeClaimTemplates: [data, { ...data, name: 'wal' }] }, 'test/a: invalid volumeClaimTemplates[1].mountPath "/var/lib/postgresql/data": must differ from the mount paths of container db: /var/lib/postgresql/data is mounted by test/a'],
     [{ containers: [DB, { name: 'exporter', image: 'prometheuscommunity/postgres-exporter:v0.15.0', ports: [{ number: 5432, name: 'metrics' }] }] },
       'test/a: invalid containers[exporter].ports 5432: must differ from the ports of container db: the containers share the pod\'s network, and a Service publishes each port once'],
     [{ containers: [DB, { name: 'exporter', image: 'prometheuscommunity/postgres-exporter:v0.15.0', ports: [{ number: 9187, name: 'postgres' }] }] },

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodMutations } from './pod-mutations';
 import { ResourcePreset } from './resource-preset';
-import { ContainerSecurityOptions, mergeSecurityContext } from './security';
+import { ContainerSecurityOptions, mergeSecurityContext, validateSecurityOptions } from './security';
 import { invalid, validateAbsolutePath, validateDnsLabel, validateEnvVarName, validateImage, validateList, validatePort, validatePortName } from './validation';
 
 /**
@@ -27,6 +27,8 @@ export function hardenedContainerProps(
   defaults: ContainerDefaults,
 ): kplus.ContainerProps {
   validateContainerProps(scope, field, props);
+  if (!(defaults.preset instanceof ResourcePreset)) invalid(scope, 'resources', defaults.preset, 'must be a ResourcePreset, e.g. ResourcePreset.SMALL');
+  validateSecurityOptions(scope, 'security', defaults.security);
   return {
     ...props,
     securityContext: mergeSecurityContext(scope, `${field}.securityContext`, props.securityContext, defaults.security),
@@ -61,6 +63,9 @@ export function validateContainerProps(scope: Construct, field: string, props: k
   if (props.portNumber !== undefined) {
     validatePort(scope, `${field}.portNumber`, props.portNumber);
     if (numbers.has(props.portNumber)) invalid(scope, `${field}.portNumber`, props.portNumber, 'must not repeat a number of ports (give it once)');
+  }
+  if (props.restartPolicy !== undefined && props.restartPolicy !== kplus.ContainerRestartPolicy.ALWAYS) {
+    invalid(scope, `${field}.restartPolicy`, props.restartPolicy, 'must be unset (or Always, for a native sidecar)');
   }
   for (const name of Object.keys(props.envVariables ?? {})) validateEnvVarName(scope, `${field}.envVariables`, name);
   const paths = new Set<string>();

@@ -149,6 +149,12 @@ const MAX_INDEXED = 100000;
  */
 export function resolveJobOptions(scope: Construct, options: JobOptions): ResolvedJobOptions {
   const completionMode = options.completionMode ?? CompletionMode.NON_INDEXED;
+  if (!Object.values(CompletionMode).includes(completionMode)) {
+    invalid(scope, 'completionMode', completionMode, `must be one of ${Object.values(CompletionMode).join(', ')} (CompletionMode)`);
+  }
+  if (options.restartPolicy !== undefined && !Object.values(JobRestartPolicy).includes(options.restartPolicy)) {
+    invalid(scope, 'restartPolicy', options.restartPolicy, `must be one of ${Object.values(JobRestartPolicy).join(', ')} (JobRestartPolicy)`);
+  }
   if (completionMode === CompletionMode.INDEXED && options.completions === undefined) {
     invalid(scope, 'completions', undefined, 'is required with completionMode INDEXED: the number of indexes (0 to completions - 1)');
   }

@@ -63,6 +63,22 @@ export function restrictedSecurityContext(options: ContainerSecurityOptions = {}
   };
 }
 
+/** Checks `ContainerSecurityOptions` given by a JavaScript or jsii caller: an object, UIDs and GIDs whole numbers. */
+export function validateSecurityOptions(scope: IConstruct, field: string, options: ContainerSecurityOptions | undefined): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) invalid(scope, field, options, 'must be ContainerSecurityOptions (an object), or unset');
+  for (const id of ['runAsUser', 'runAsGroup'] as const) {
+    const v = options[id];
+    const min = id === 'runAsUser' ? 1 : 0;
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 2147483647)) {
+      invalid(scope, `${field}.${id}`, v, `must be a whole number from ${min} to 2147483647${min ? ' (UID 0 is root, which Pod Security "restricted" forbids)' : ''}`);
+    }
+  }
+  for (const flag of ['readOnlyRootFilesystem', 'allowNetBindService'] as const) {
+    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') invalid(scope, `${field}.${flag}`, options[flag], 'must be true or false');
+  }
+}
+
 /**
  * Merges a user's container security context over the restricted one, refusing settings that
  * would break the restricted profile, so a pattern never emits a pod the namespace rejects.

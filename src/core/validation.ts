@@ -23,11 +23,12 @@ export function invalidInput(where: string, field: string, value: unknown, allow
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  if (value instanceof Duration) return `${value.toMilliseconds() / 1000}s`;
   try {
+    if (value instanceof Duration) return `${value.toMilliseconds() / 1000}s`;
     return JSON.stringify(value) ?? String(value);
   } catch {
-    return String(value);
+    // A Duration of NaN or Infinity cannot convert itself; an object may not serialize.
+    return value instanceof Duration ? 'a Duration that is not a number of seconds' : String(value);
   }
 }
 

@@ -7,7 +7,7 @@ import { StandardLabels, StandardLabelsProps } from './labels';
 import { TopologyKey, addTopologySpread } from './pod-spec-fields';
 import { ResourcePreset } from './resource-preset';
 import { ContainerSecurityOptions } from './security';
-import { invalid, validateLabelValue } from './validation';
+import { invalid, validateLabelValue, validateList } from './validation';
 
 /**
  * How a workload pattern runs the containers it is given, and how it labels what it creates.
@@ -63,6 +63,7 @@ export interface WorkloadPatternProps extends WorkloadOptions {
  */
 export function patternLabels(scope: Construct, props: WorkloadOptions, component: string): StandardLabelsProps {
   const name = validateLabelValue(scope, 'appName', props.appName ?? scope.node.id);
+  if (props.partOf !== undefined) validateLabelValue(scope, 'partOf', props.partOf);
   return { name, instance: Names.toLabelValue(scope), component, partOf: props.partOf };
 }
 
@@ -74,9 +75,13 @@ export function hardenContainers(
   props: WorkloadPatternProps,
   defaultPreset: ResourcePreset = ResourcePreset.MEDIUM,
 ): kplus.ContainerProps[] {
+  validateList(scope, 'containers', props.containers);
   if (props.containers.length === 0) invalid(scope, 'containers', [], 'must list at least one container');
+  const writablePaths = props.writablePaths === undefined ? [] : validateList(scope, 'writablePaths', props.writablePaths);
+  const userVolumes = new Set(props.containers.flatMap(c => (Array.isArray(c?.volumeMounts) ? c.volumeMounts : []).map(m => m?.volume?.name)));
   const seen = new Set<string>();
   return props.containers.map((c, i) => {
+    if (c === null || typeof c !== 'object' || Array.isArray(c)) invalid(scope, `containers[${i}]`, c, 'must be container props with at least an image');
     const name = c.name ?? (i === 0 ? 'main' : `container-${i}`);
     if (seen.has(name)) invalid(scope, `containers[${i}].name`, name, 'must be unique within the pod');
     seen.add(name);
@@ -84,12 +89,12 @@ export function hardenContainers(
       preset: props.resources ?? defaultPreset,
       security: props.security,
     });
-    return { ...hardened, volumeMounts: [...(hardened.volumeMounts ?? []), ...writableMounts(scope, name, hardened, props.writablePaths ?? [])] };
+    return { ...hardened, volumeMounts: [...(hardened.volumeMounts ?? []), ...writableMounts(scope, name, hardened, writablePaths, userVolumes)] };
   });
 }
 
 /** An emptyDir per writable path of one container; fails on relative, repeated or taken paths. */
-function writableMounts(scope: Construct, container: string, props: kplus.ContainerProps, paths: string[]): kplus.VolumeMount[] {
+function writableMounts(scope: Construct, container: string, props: kplus.ContainerProps, paths: string[], userVolumes: Set<string>): kplus.VolumeMount[] {
   const taken = new Set((props.volumeMounts ?? []).map(m => m.path));
   const seen = new Set<string>();
   return paths.map((path, i) => {
@@ -101,6 +106,9 @@ function writableMounts(scope: Construct, container: string, props: kplus.Contai
     seen.add(path);
     const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
     const volumeName = `${container}-${slug}`.slice(0, 63).replace(/-+$/, '');
+    if (userVolumes.has(volumeName)) {
+      invalid(scope, `writablePaths[${i}]`, path, `needs a volume named ${volumeName}, which a container's volumeMounts already use: rename that volume`);
+    }
     const volume = kplus.Volume.fromEmptyDir(scope, `writable-${container}-${i}`, volumeName, { sizeLimit: Size.mebibytes(64) });
     return { path, volume };
   });

@@ -94,7 +94,9 @@ export function hardenContainers(
 }
 
 /** An emptyDir per writable path of one container; fails on relative, repeated or taken paths. */
-function writableMounts(scope: Construct, container: string, props: kplus.ContainerProps, paths: string[], userVolumes: Set<string>): kplus.VolumeMount[] {
+function writableMounts(
+  scope: Construct, container: string, props: kplus.ContainerProps, paths: string[], userVolumes: Set<string>,
+): kplus.VolumeMount[] {
   const taken = new Set((props.volumeMounts ?? []).map(m => m.path));
   const seen = new Set<string>();
   return paths.map((path, i) => {

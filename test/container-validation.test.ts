@@ -37,7 +37,7 @@ describe('container fields', () => {
     [{ image: 'x/y:1', ports: 'http' }, 'test/s: invalid container.ports "http": must be a list'],
     [{ image: 'x/y:1', envVariables: { '1BAD': kplus.EnvValue.fromValue('x') } }, 'test/s: invalid container.envVariables "1BAD": must be an environment variable name'],
     [{ image: 'x/y:1', envVariables: { 'a b': kplus.EnvValue.fromValue('x') } }, 'test/s: invalid container.envVariables "a b": must be an environment variable name'],
-    [{ image: 'x/y:1', restartPolicy: 'OnFailure' }, 'test/s: invalid container.restartPolicy "OnFailure": must be unset (or Always, for a native sidecar)'],
+    [{ image: 'x/y:1', restartPolicy: 'OnFailure' }, 'test/s: invalid container.restartPolicy "OnFailure": must be unset: only a native sidecar has one (Always), and the pattern sets it'],
     [null, 'test/s: invalid props null: must be an object with at least workload, container'],
   ])('%j', (container, message) => {
     const run = container === null ? () => new Sidecar(Testing.chart(), 's', null as any) : sidecar(container);

@@ -209,9 +209,9 @@ test('App-level synth runs the hardening too', () => {
 
 test('probe timing is validated', () => {
   expect(() => HealthProbe.tcp({ port: 80, period: Duration.millis(500) }))
-    .toThrow('HealthProbe.tcp: invalid period 0.5: must be a whole number of seconds, at least 1');
+    .toThrow('HealthProbe.tcp: invalid period 0.5s: must be a whole number of seconds, at least 1');
   expect(() => HealthProbe.http('/', { port: 80, timeout: Duration.seconds(0) }))
-    .toThrow('HealthProbe.http: invalid timeout 0: must be a whole number of seconds, at least 1');
+    .toThrow('HealthProbe.http: invalid timeout 0s: must be a whole number of seconds, at least 1');
 });
 
 test('custom presets size ephemeral storage too', () => {

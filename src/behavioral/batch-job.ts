@@ -5,6 +5,7 @@ import {
   COMPLETION_INDEX_ENV, CompletionMode, JobOptions, applyJobCounts, labelJobWorkload, resolveJobOptions, withCompletionIndex,
 } from '../core/job-spec-fields';
 import { required, validateList, validateProps, wholeSeconds } from '../core/validation';
+import { ContainerKind } from '../core/container-defaults';
 import { WorkloadPatternProps, hardenContainers, patternLabels } from '../core/workload-pattern';
 
 /**
@@ -61,7 +62,7 @@ export class BatchJob extends Construct {
 
     const labels = patternLabels(this, props, 'batch-job');
     this.job = new kplus.Job(this, 'job', {
-      containers: withCompletionIndex(hardenContainers(this, props), options),
+      containers: withCompletionIndex(hardenContainers(this, props, undefined, ContainerKind.JOB), options),
       backoffLimit: options.backoffLimit,
       activeDeadline: options.activeDeadline,
       ttlAfterFinished: ttl,

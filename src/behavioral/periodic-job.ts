@@ -5,6 +5,7 @@ import {
   COMPLETION_INDEX_ENV, JobOptions, applyJobCounts, labelJobWorkload, resolveJobOptions, withCompletionIndex,
 } from '../core/job-spec-fields';
 import { invalid, required, validateList, validateNonNegativeInt, validateProps, wholeSeconds } from '../core/validation';
+import { ContainerKind } from '../core/container-defaults';
 import { WorkloadPatternProps, hardenContainers, patternLabels } from '../core/workload-pattern';
 
 /**
@@ -126,7 +127,7 @@ export class PeriodicJob extends Construct {
       ...(props.ttlAfterFinished === undefined
         ? { successfulJobsRetained: successful ?? 3, failedJobsRetained: failed ?? 1 }
         : { ttlAfterFinished: props.ttlAfterFinished }),
-      containers: withCompletionIndex(hardenContainers(this, props), options),
+      containers: withCompletionIndex(hardenContainers(this, props, undefined, ContainerKind.JOB), options),
       backoffLimit: options.backoffLimit,
       activeDeadline: options.activeDeadline,
       restartPolicy: options.restartPolicy,

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration, Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ContainerKind } from '../core/container-defaults';
 import { HealthProbe } from '../core/health-probe';
 import { CompletionMode, JobSpecFields, labelJobWorkload } from '../core/job-spec-fields';
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
@@ -226,7 +227,7 @@ export class WorkQueue extends Construct {
     const workerProps = { ...props, containers: [{ name: 'worker', ...props.worker, envVariables: { ...env, ...props.worker.envVariables } }] };
     this.job = new kplus.Job(this, 'workers', {
       select: false,
-      containers: hardenContainers(this, workerProps),
+      containers: hardenContainers(this, workerProps, undefined, ContainerKind.JOB),
       backoffLimit,
       ttlAfterFinished,
       restartPolicy: kplus.RestartPolicy.NEVER,
@@ -248,7 +249,7 @@ export class WorkQueue extends Construct {
       const producerProps = { ...props, containers: [{ name: 'producer', ...props.producer, envVariables: { ...env, ...props.producer.envVariables } }] };
       this.producerJob = new kplus.Job(this, 'producer', {
         select: false,
-        containers: hardenContainers(this, producerProps, ResourcePreset.SMALL),
+        containers: hardenContainers(this, producerProps, ResourcePreset.SMALL, ContainerKind.JOB),
         backoffLimit,
         ttlAfterFinished,
         restartPolicy: kplus.RestartPolicy.NEVER,
@@ -273,7 +274,7 @@ export class WorkQueue extends Construct {
       select: false,
       // One writer at a time: never two Redis pods with half the queue each.
       strategy: kplus.DeploymentStrategy.recreate(),
-      containers: hardenContainers(this, { containers: [redis] }, ResourcePreset.SMALL),
+      containers: hardenContainers(this, { containers: [redis] }, ResourcePreset.SMALL, ContainerKind.REGULAR, true),
     });
     labelAndSelect(deployment, labels);
     setProbes(this, deployment, 'redis', {

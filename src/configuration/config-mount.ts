@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerDefaults, hardenedContainerProps } from '../core/container-defaults';
+import { ContainerDefaults, ContainerKind, hardenedContainerProps } from '../core/container-defaults';
 import { ContainerRank, PodMutations } from '../core/pod-mutations';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
@@ -41,7 +41,7 @@ export function addConfigInitMount(scope: Construct, opts: ConfigInitMount): Con
   validateDnsLabel(scope, 'volumeName', opts.volumeName);
   const targets = targetContainers(scope, opts.workload, opts.containers);
 
-  const d: ContainerDefaults = { preset: opts.resources ?? ResourcePreset.MICRO, security: opts.security };
+  const d: ContainerDefaults = { preset: opts.resources ?? ResourcePreset.MICRO, security: opts.security, kind: ContainerKind.INIT };
   const hardened = hardenedContainerProps(scope, 'initContainer', opts.initContainer, d);
   const mutations = PodMutations.of(opts.workload);
   const initContainer = mutations.addContainer(scope, 'initContainer', hardened, ContainerRank.CONFIGURATION, { init: true, helper: false, nameField: 'initContainerName' });

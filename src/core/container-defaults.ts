@@ -1,10 +1,10 @@
-import { Size } from 'cdk8s';
+import { Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PodMutations } from './pod-mutations';
 import { ResourcePreset } from './resource-preset';
 import { ContainerSecurityOptions, mergeSecurityContext, validateSecurityOptions } from './security';
-import { invalid, validateAbsolutePath, validateDnsLabel, validateEnvVarName, validateImage, validateList, validatePort, validatePortName } from './validation';
+import { invalid, validateAbsolutePath, validateDnsLabel, validateEnvVarName, validateList, validatePinnedImage, validatePort, validatePortName } from './validation';
 
 /**
  * Defaults applied to a container this library adds to a pod.
@@ -14,6 +14,54 @@ export interface ContainerDefaults {
   readonly preset: ResourcePreset;
   /** How the container is locked down. */
   readonly security?: ContainerSecurityOptions;
+  /** Where the container runs, which decides the fields it may have. @default ContainerKind.REGULAR */
+  readonly kind?: ContainerKind;
+  /** The pattern sets the readiness probe itself (its `probes` prop). @default false */
+  readonly readinessElsewhere?: boolean;
+}
+
+/**
+ * Checks a container's resources: memory requested and limited together (the scheduler and the
+ * OOM killer need both), and no request above its limit (the API server refuses it).
+ */
+export function validateResources(scope: Construct, field: string, resources: kplus.ContainerResources | undefined): void {
+  if (resources === undefined) return;
+  if (resources === null || typeof resources !== 'object') invalid(scope, field, resources, 'must be ContainerResources (an object), or unset for the preset');
+  const mem = resources.memory;
+  if (mem === undefined || mem.request === undefined || mem.limit === undefined) {
+    invalid(scope, `${field}.memory`, mem === undefined ? undefined : '(incomplete)', 'must give both request and limit: the scheduler places by the request and the kernel kills at the limit (the container-requests and memory-limit rules)');
+  }
+  for (const [name, r] of [['memory', mem], ['ephemeralStorage', resources.ephemeralStorage]] as const) {
+    if (r?.request !== undefined && r?.limit !== undefined) {
+      for (const [k, v] of [['request', r.request], ['limit', r.limit]] as const) {
+        if (!(v instanceof Size)) invalid(scope, `${field}.${name}.${k}`, v, 'must be a Size, e.g. Size.mebibytes(256)');
+      }
+      const [req, lim] = [r.request.toKibibytes({ rounding: SizeRoundingBehavior.NONE }), r.limit.toKibibytes({ rounding: SizeRoundingBehavior.NONE })];
+      if (!(req <= lim)) invalid(scope, `${field}.${name}.request`, `${req}Ki`, `must be at most the limit (${lim}Ki)`);
+    }
+  }
+  const cpu = resources.cpu;
+  if (cpu?.request !== undefined && cpu?.limit !== undefined && !(millicores(cpu.request) <= millicores(cpu.limit))) {
+    invalid(scope, `${field}.cpu.request`, cpu.request.amount, `must be at most the limit (${cpu.limit.amount})`);
+  }
+}
+
+/** CPU as millicores, from cdk8s-plus's `Cpu.amount` (`250m` or `1.5`). */
+function millicores(cpu: kplus.Cpu): number {
+  const amount = String(cpu?.amount);
+  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
+}
+
+/** Where a container runs in the pod: what the API server and the wiring rules allow differs. */
+export enum ContainerKind {
+  /** A container beside the application for the pod's life: ports need a readiness probe. */
+  REGULAR = 'regular',
+  /** A container of a Job's pod: it runs to completion, no readiness probe needed. */
+  JOB = 'job',
+  /** An init container that runs to completion: no probes, no lifecycle hooks, no restartPolicy. */
+  INIT = 'init',
+  /** A native sidecar (`restartPolicy: Always`): probes allowed, readiness needed for ports. */
+  NATIVE_SIDECAR = 'native-sidecar',
 }
 
 /**
@@ -26,7 +74,7 @@ export function hardenedContainerProps(
   props: kplus.ContainerProps,
   defaults: ContainerDefaults,
 ): kplus.ContainerProps {
-  validateContainerProps(scope, field, props);
+  validateContainerProps(scope, field, props, defaults.kind ?? ContainerKind.REGULAR, defaults.readinessElsewhere ?? false);
   if (!(defaults.preset instanceof ResourcePreset)) invalid(scope, 'resources', defaults.preset, 'must be a ResourcePreset, e.g. ResourcePreset.SMALL');
   validateSecurityOptions(scope, 'security', defaults.security);
   return {
@@ -42,10 +90,13 @@ export function hardenedContainerProps(
  * the image, ports (numbers, names, no number or name twice, no host ports), variable names and
  * mount paths.
  */
-export function validateContainerProps(scope: Construct, field: string, props: kplus.ContainerProps): void {
+export function validateContainerProps(
+  scope: Construct, field: string, props: kplus.ContainerProps, kind: ContainerKind = ContainerKind.REGULAR, readinessElsewhere = false,
+): void {
   if (props === null || typeof props !== 'object') invalid(scope, field, props, 'must be container props with at least an image');
   if (props.name !== undefined) validateDnsLabel(scope, `${field}.name`, props.name);
-  validateImage(scope, `${field}.image`, props.image);
+  validatePinnedImage(scope, `${field}.image`, props.image, 'so that every node runs the same code and a new version is a new image reference (the image-pinned rule)');
+  validateResources(scope, `${field}.resources`, props.resources);
   const ports = props.ports === undefined ? [] : validateList(scope, `${field}.ports`, props.ports);
   const numbers = new Set<number>();
   const names = new Set<string>();
@@ -64,8 +115,18 @@ export function validateContainerProps(scope: Construct, field: string, props: k
     validatePort(scope, `${field}.portNumber`, props.portNumber);
     if (numbers.has(props.portNumber)) invalid(scope, `${field}.portNumber`, props.portNumber, 'must not repeat a number of ports (give it once)');
   }
-  if (props.restartPolicy !== undefined && props.restartPolicy !== kplus.ContainerRestartPolicy.ALWAYS) {
-    invalid(scope, `${field}.restartPolicy`, props.restartPolicy, 'must be unset (or Always, for a native sidecar)');
+  const native = kind === ContainerKind.NATIVE_SIDECAR;
+  if (props.restartPolicy !== undefined && !(native && props.restartPolicy === kplus.ContainerRestartPolicy.ALWAYS)) {
+    invalid(scope, `${field}.restartPolicy`, props.restartPolicy, 'must be unset: only a native sidecar has one (Always), and the pattern sets it');
+  }
+  if (kind === ContainerKind.INIT) {
+    for (const probe of ['readiness', 'liveness', 'startup', 'lifecycle'] as const) {
+      if (props[probe] !== undefined) invalid(scope, `${field}.${probe}`, '(set)', 'must be unset for an init container that runs to completion: the API server refuses probes and hooks there');
+    }
+  }
+  const served = (Array.isArray(props.ports) ? props.ports.length : 0) + (props.portNumber !== undefined ? 1 : 0);
+  if ((kind === ContainerKind.REGULAR || native) && served > 0 && props.readiness === undefined && !readinessElsewhere) {
+    invalid(scope, `${field}.readiness`, undefined, 'must be given for a container that serves ports (portNumber or ports), so that Services only route to ready pods (the readiness-probe rule)');
   }
   for (const name of Object.keys(props.envVariables ?? {})) validateEnvVarName(scope, `${field}.envVariables`, name);
   const paths = new Set<string>();

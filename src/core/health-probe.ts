@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { invalidInput } from './validation';
+import { invalidInput, isPort, wholeSeconds } from './validation';
 
 /**
  * Timing shared by every kind of probe.
@@ -92,6 +92,8 @@ export class HealthProbe {
    * An HTTP GET on `path`; any status from 200 to 399 passes.
    */
   public static http(path: string, options: HttpHealthProbeOptions): HealthProbe {
+    optionsOf('http', options, true);
+    if (typeof path !== 'string' || !path.startsWith('/')) invalidInput('HealthProbe.http', 'path', path, 'must be an absolute HTTP path starting with "/"');
     return new HealthProbe('http', options, {
       httpGet: { path, port: options.port, scheme: options.https ? 'HTTPS' : 'HTTP' },
     });
@@ -101,6 +103,7 @@ export class HealthProbe {
    * A TCP connection to `port`.
    */
   public static tcp(options: TcpHealthProbeOptions): HealthProbe {
+    optionsOf('tcp', options, true);
     return new HealthProbe('tcp', options, { tcpSocket: { port: options.port } });
   }
 
@@ -108,16 +111,18 @@ export class HealthProbe {
    * A command run in the container; exit code 0 passes.
    */
   public static exec(command: string[], options: HealthProbeOptions = {}): HealthProbe {
-    if (command.length === 0) {
+    if (!Array.isArray(command) || command.length === 0 || command.some(a => typeof a !== 'string')) {
       invalidInput('HealthProbe.exec', 'command', command, 'must give at least the program to run');
     }
-    return new HealthProbe('exec', options, { exec: { command: [...command] } });
+    return new HealthProbe('exec', optionsOf('exec', options ?? {}, false), { exec: { command: [...command] } });
   }
 
   /**
    * The gRPC health checking protocol on `port`.
    */
   public static grpc(options: GrpcHealthProbeOptions): HealthProbe {
+    optionsOf('grpc', options, true);
+    if (options.service !== undefined && typeof options.service !== 'string') invalidInput('HealthProbe.grpc', 'service', options.service, 'must be a string');
     return new HealthProbe('grpc', options, {
       grpc: options.service === undefined ? { port: options.port } : { port: options.port, service: options.service },
     });
@@ -148,10 +153,9 @@ export class HealthProbe {
       }
     }
     for (const [field, value] of Object.entries({ period: options.period, timeout: options.timeout })) {
-      if (value !== undefined && (value.toSeconds({ integral: false }) < 1 || !Number.isInteger(value.toSeconds({ integral: false })))) {
-        invalidInput(`HealthProbe.${kind}`, field, value.toSeconds({ integral: false }), 'must be a whole number of seconds, at least 1');
-      }
+      if (value !== undefined && value !== null) wholeSeconds(`HealthProbe.${kind}`, field, value, 1);
     }
+    if (options.initialDelay !== undefined && options.initialDelay !== null) wholeSeconds(`HealthProbe.${kind}`, 'initialDelay', options.initialDelay, 0);
     if (this.port !== undefined && (!Number.isInteger(this.port) || this.port < 1 || this.port > 65535)) {
       invalidInput(`HealthProbe.${kind}`, 'port', this.port, 'must be an integer port number from 1 to 65535');
     }
@@ -179,6 +183,17 @@ export class HealthProbe {
       successThreshold: successThresholdAllowed ? o.successThreshold ?? 1 : 1,
     };
   }
+}
+
+/** Refuses probe options that are not an object, or lack the port a probe needs. */
+function optionsOf<T extends HealthProbeOptions>(kind: string, options: T, needsPort: boolean): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    invalidInput(`HealthProbe.${kind}`, 'options', options, needsPort ? 'must be an object with at least port' : 'must be an object');
+  }
+  if (needsPort && !isPort((options as { port?: number }).port)) {
+    invalidInput(`HealthProbe.${kind}`, 'port', (options as { port?: number }).port, 'must be an integer port number from 1 to 65535');
+  }
+  return options;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerDefaults, hardenedContainerProps, mountWritableTmp } from './container-defaults';
+import { ContainerDefaults, ContainerKind, hardenedContainerProps, mountWritableTmp } from './container-defaults';
 import { ContainerProbes } from './health-probe';
 import { ContainerRank, PodMutations } from './pod-mutations';
 import { setProbes } from './pod-spec-fields';
@@ -117,10 +117,16 @@ export function attachHelperContainer(
   },
 ): kplus.Container {
   const name = container.name ?? defaults.name;
-  const d: ContainerDefaults = { preset: props.resources ?? ResourcePreset.MICRO, security: props.security };
+  const native = props.nativeSidecar ?? false;
+  const jobPod = props.workload instanceof kplus.Job || props.workload instanceof kplus.CronJob;
+  const d: ContainerDefaults = {
+    preset: props.resources ?? ResourcePreset.MICRO,
+    security: props.security,
+    kind: native ? ContainerKind.NATIVE_SIDECAR : jobPod ? ContainerKind.JOB : ContainerKind.REGULAR,
+    readinessElsewhere: defaults.probes?.readiness !== undefined,
+  };
   const hardened = hardenedContainerProps(scope, 'container', { ...container, name }, d);
   const mutations = PodMutations.of(props.workload);
-  const native = props.nativeSidecar ?? false;
   const added = mutations.addContainer(scope, 'container', native ? { ...hardened, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS } : hardened,
     ContainerRank.HELPER, { init: native, helper: true, ...defaults.ports });
   if (props.writableTmp) mountWritableTmp(scope, props.workload, added);

@@ -1,12 +1,12 @@
-import { Duration } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
 
 /**
  * Throws the library's standard error for bad input: the construct path, the field, the
  * offending value and what is allowed, so a user can fix the call without reading our source.
  */
-export function invalid(scope: Construct, field: string, value: unknown, allowed: string): never {
-  return invalidInput(scope.node.path, field, value, allowed);
+export function invalid(scope: IConstruct | string, field: string, value: unknown, allowed: string): never {
+  return invalidInput(typeof scope === 'string' ? scope : scope.node.path, field, value, allowed);
 }
 
 /**
@@ -136,6 +136,17 @@ export function validatePropsAt(where: string, props: unknown, requiredFields: s
   }
 }
 
+/**
+ * A size that must be a whole number of mebibytes (emptyDir size limits: cdk8s-plus converts
+ * them and throws without a construct path otherwise); returns the mebibytes.
+ */
+export function wholeMebibytes(scope: IConstruct | string, field: string, size: Size, min = 1): number {
+  if (!(size instanceof Size)) invalid(scope, field, size, 'must be a Size, e.g. Size.mebibytes(64)');
+  const mib = size.toMebibytes({ rounding: SizeRoundingBehavior.NONE });
+  if (!Number.isInteger(mib) || mib < min) invalid(scope, field, `${mib}Mi`, `must be a whole number of mebibytes, at least ${min}`);
+  return mib;
+}
+
 /** A list prop: refuses anything that is not an array (a JavaScript caller's string, an object). */
 export function validateList<T>(scope: Construct, field: string, value: T[]): T[] {
   if (!Array.isArray(value)) invalid(scope, field, value, 'must be a list');
@@ -234,7 +245,7 @@ export function validateAbsolutePath(scope: Construct, field: string, value: str
 /**
  * A duration that must be (cdk8s's own conversion throws without a construct path) a whole number of seconds, at least `min`; returns the seconds.
  */
-export function wholeSeconds(scope: Construct, field: string, duration: Duration, min: number, why?: string): number {
+export function wholeSeconds(scope: IConstruct | string, field: string, duration: Duration, min: number, why?: string): number {
   if (!(duration instanceof Duration)) invalid(scope, field, duration, 'must be a Duration, e.g. Duration.seconds(30)');
   const seconds = duration.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds < min) {

@@ -1,7 +1,7 @@
 import { Chart, Names, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { hardenedContainerProps } from './container-defaults';
+import { ContainerKind, hardenedContainerProps } from './container-defaults';
 import { DisruptionBudget } from './disruption-budget';
 import { StandardLabels, StandardLabelsProps } from './labels';
 import { TopologyKey, addTopologySpread } from './pod-spec-fields';
@@ -74,6 +74,8 @@ export function hardenContainers(
   scope: Construct,
   props: WorkloadPatternProps,
   defaultPreset: ResourcePreset = ResourcePreset.MEDIUM,
+  kind: ContainerKind = ContainerKind.REGULAR,
+  readinessElsewhere = false,
 ): kplus.ContainerProps[] {
   validateList(scope, 'containers', props.containers);
   if (props.containers.length === 0) invalid(scope, 'containers', [], 'must list at least one container');
@@ -88,6 +90,8 @@ export function hardenContainers(
     const hardened = hardenedContainerProps(scope, `containers[${i}]`, { ...c, name }, {
       preset: props.resources ?? defaultPreset,
       security: props.security,
+      kind,
+      readinessElsewhere,
     });
     return { ...hardened, volumeMounts: [...(hardened.volumeMounts ?? []), ...writableMounts(scope, name, hardened, writablePaths, userVolumes)] };
   });

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { hardenedContainerProps } from '../core/container-defaults';
+import { ContainerKind, hardenedContainerProps } from '../core/container-defaults';
 import { HealthProbe } from '../core/health-probe';
 import { validateWorkload } from '../core/pod-attachment';
 import { ContainerRank, PodMutations } from '../core/pod-mutations';
@@ -100,7 +100,10 @@ export class StartupSequence extends Construct {
    */
   public addNativeSidecar(container: kplus.ContainerProps, options: NativeSidecarStepOptions): kplus.Container {
     required(this, 'startupProbe', options?.startupProbe, 'the probe the next step waits for');
-    const added = this.add({ ...container, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS });
+    if (container?.restartPolicy !== undefined) {
+      invalid(this, 'container.restartPolicy', container.restartPolicy, 'must be unset: a native sidecar step always has restartPolicy Always, which the step sets');
+    }
+    const added = this.add({ ...container, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }, ContainerKind.NATIVE_SIDECAR, options.readiness !== undefined);
     setProbes(this, this.workload, added.name, {
       startup: options.startupProbe,
       readiness: options.readiness,
@@ -109,7 +112,7 @@ export class StartupSequence extends Construct {
     return added;
   }
 
-  private add(container: kplus.ContainerProps): kplus.Container {
+  private add(container: kplus.ContainerProps, kind = ContainerKind.INIT, readinessElsewhere = false): kplus.Container {
     const field = `step ${this._steps.length + 1}`;
     required(this, field, container, 'container props with a name and an image');
     if (container.name === undefined) {
@@ -118,6 +121,8 @@ export class StartupSequence extends Construct {
     const props = hardenedContainerProps(this, field, container, {
       preset: this.props.resources ?? ResourcePreset.NANO,
       security: this.props.security,
+      kind,
+      readinessElsewhere,
     });
     const added = PodMutations.of(this.workload).addContainer(this, field, props, ContainerRank.STEP, { init: true, helper: false, nameField: `${field} name` });
     this._steps.push(added);

@@ -94,7 +94,7 @@ describe('DaemonService', () => {
       .toThrow('test/d: invalid nodeSelector["tier"] "not valid": must be a label value');
     expect(() => new DaemonService(chart, 'e', { containers: [{ image: 'x/y:1.0' }], nodeLocalService: true }))
       .toThrow('test/e: invalid nodeLocalService true: needs a container port (portNumber or ports) to route to');
-    expect(() => new DaemonService(chart, 'f', { containers: [{ image: 'x/y:1.0', ports: [{ number: 80 }, { number: 81 }] }], nodeLocalService: true }))
+    expect(() => new DaemonService(chart, 'f', { containers: [{ image: 'x/y:1.0', ports: [{ number: 80 }, { number: 81 }], readiness: kplus.Probe.fromTcpSocket() }], nodeLocalService: true }))
       .toThrow('test/f: invalid ports[80].name null: must be set when the pods expose several ports: a Service names each of its ports');
     expect(() => new DaemonService(chart, 'g', { containers: [] }))
       .toThrow('test/g: invalid containers []: must list at least one container');
@@ -126,7 +126,7 @@ describe('DaemonService: JavaScript and jsii callers get the library\'s errors',
     [{ containers: [AGENT], tolerations: 'any' }, 'test/a: invalid tolerations "any": must be a list'],
     [{ containers: [AGENT], tolerations: [{ key: 'gpu' }] }, 'test/a: invalid tolerations[0] {"key":"gpu"}: must be a kplus.NodeTaintQuery, e.g. NodeTaintQuery.exists(key) or NodeTaintQuery.any()'],
     [{ containers: [AGENT], nodeLocalService: 'yes' }, 'test/a: invalid nodeLocalService "yes": must be true or false'],
-    [{ containers: [AGENT, { name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', ports: [{ number: 9100, name: 'proxy' }] }], nodeLocalService: true },
+    [{ containers: [AGENT, { name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', ports: [{ number: 9100, name: 'proxy' }], readiness: kplus.Probe.fromTcpSocket() }], nodeLocalService: true },
       'test/a: invalid containers[proxy].ports 9100: must differ from the ports of container agent'],
   ])('%#', (props, message) => {
     expect(() => new DaemonService(Testing.chart(), 'a', props as any)).toThrow(message);

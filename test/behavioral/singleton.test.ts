@@ -101,7 +101,7 @@ describe('Singleton: JavaScript and jsii callers get the library\'s errors', () 
       { port: 8080, targetPort: 8080, name: 'port-0' },
       { port: 9090, targetPort: 9090, name: 'metrics' },
     ]);
-    const twice = [{ name: 'a', image: 'shop/a:1.0.0', portNumber: 80 }, { name: 'b', image: 'shop/b:1.0.0', portNumber: 80 }];
+    const twice = [{ name: 'a', image: 'shop/a:1.0.0', portNumber: 80, readiness: kplus.Probe.fromTcpSocket() }, { name: 'b', image: 'shop/b:1.0.0', portNumber: 80, readiness: kplus.Probe.fromTcpSocket() }];
     expect(() => new Singleton(Testing.chart(), 't', { guarantee: SingletonGuarantee.CONSISTENCY, containers: twice }))
       .toThrow('test/t: invalid containers[b].ports 80: must differ from the ports of container a');
   });

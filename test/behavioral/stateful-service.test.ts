@@ -148,7 +148,7 @@ describe('StatefulService', () => {
       .toThrow('test/a: invalid replicas 0: must be a whole number of at least 1');
     expect(() => new StatefulService(chart, 'b', { containers: [{ name: 'db', image: 'x/y:1.0' }] }))
       .toThrow('test/b: invalid containers ["db"]: must expose at least one port (portNumber or ports): the headless Service publishes the pods on it');
-    expect(() => new StatefulService(chart, 'c', { containers: [{ name: 'db', image: 'x/y:1.0', ports: [{ number: 80 }, { number: 81, name: 'b' }] }] }))
+    expect(() => new StatefulService(chart, 'c', { containers: [{ name: 'db', image: 'x/y:1.0', ports: [{ number: 80 }, { number: 81, name: 'b' }], readiness: kplus.Probe.fromTcpSocket() }] }))
       .toThrow('test/c: invalid containers[db].ports[80].name null: must be set when the pods expose several ports: a Service names each of its ports');
     expect(() => new StatefulService(chart, 'd', { containers: [DB], volumeClaimTemplates: vct({ name: 'Data' }) }))
       .toThrow('test/d: invalid volumeClaimTemplates[0].name "Data": must be a DNS-1123 label');
@@ -205,9 +205,9 @@ describe('StatefulService: JavaScript and jsii callers get the library\'s errors
       'test/a: invalid volumeClaimTemplates[0].accessModes[0] "RWO": must be one of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod'],
     [{ containers: [DB], volumeClaimTemplates: [{ ...data, containers: 'db' }] }, 'test/a: invalid volumeClaimTemplates[0].containers "db": must be a list'],
     [{ containers: [DB], volumeClaimTemplates: [data, { ...data, name: 'wal' }] }, 'test/a: invalid volumeClaimTemplates[1].mountPath "/var/lib/postgresql/data": must differ from the mount paths of container db: /var/lib/postgresql/data is mounted by test/a'],
-    [{ containers: [DB, { name: 'exporter', image: 'prometheuscommunity/postgres-exporter:v0.15.0', ports: [{ number: 5432, name: 'metrics' }] }] },
+    [{ containers: [DB, { name: 'exporter', image: 'prometheuscommunity/postgres-exporter:v0.15.0', ports: [{ number: 5432, name: 'metrics' }], readiness: kplus.Probe.fromTcpSocket() }] },
       'test/a: invalid containers[exporter].ports 5432: must differ from the ports of container db: the containers share the pod\'s network, and a Service publishes each port once'],
-    [{ containers: [DB, { name: 'exporter', image: 'prometheuscommunity/postgres-exporter:v0.15.0', ports: [{ number: 9187, name: 'postgres' }] }] },
+    [{ containers: [DB, { name: 'exporter', image: 'prometheuscommunity/postgres-exporter:v0.15.0', ports: [{ number: 9187, name: 'postgres' }], readiness: kplus.Probe.fromTcpSocket() }] },
       'test/a: invalid containers[exporter].ports[9187].name "postgres": must differ from the port names of container db: a Service names each port once'],
   ] as Array<[unknown, string | RegExp]>)('%#', (props, message) => {
     expect(() => new StatefulService(Testing.chart(), 'a', props as any)).toThrow(message);

@@ -1,11 +1,11 @@
 import { Cron, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ContainerKind } from '../core/container-defaults';
 import {
   COMPLETION_INDEX_ENV, JobOptions, applyJobCounts, labelJobWorkload, resolveJobOptions, withCompletionIndex,
 } from '../core/job-spec-fields';
 import { invalid, required, validateList, validateNonNegativeInt, validateProps, wholeSeconds } from '../core/validation';
-import { ContainerKind } from '../core/container-defaults';
 import { WorkloadPatternProps, hardenContainers, patternLabels } from '../core/workload-pattern';
 
 /**

@@ -5,7 +5,7 @@ import { ContainerDefaults, ContainerKind, hardenedContainerProps } from '../cor
 import { ContainerRank, PodMutations } from '../core/pod-mutations';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions } from '../core/security';
-import { invalid, validateAbsolutePath, validateDnsLabel, validateList } from '../core/validation';
+import { invalid, validateAbsolutePath, validateDnsLabel, validateList, wholeMebibytes } from '../core/validation';
 
 /**
  * What the configuration pod patterns share: an init container that writes files into an
@@ -45,6 +45,7 @@ export function addConfigInitMount(scope: Construct, opts: ConfigInitMount): Con
   const hardened = hardenedContainerProps(scope, 'initContainer', opts.initContainer, d);
   const mutations = PodMutations.of(opts.workload);
   const initContainer = mutations.addContainer(scope, 'initContainer', hardened, ContainerRank.CONFIGURATION, { init: true, helper: false, nameField: 'initContainerName' });
+  if (opts.sizeLimit !== undefined) wholeMebibytes(scope, 'sizeLimit', opts.sizeLimit);
   const volume = kplus.Volume.fromEmptyDir(scope, 'config-volume', opts.volumeName, { sizeLimit: opts.sizeLimit ?? Size.mebibytes(64) });
   mutations.mount(scope, 'initMountPath', initContainer, opts.initMountPath, volume, {}, 'volumeName');
   for (const c of targets) mutations.mount(scope, 'mountPath', c, opts.mountPath, volume, { readOnly: true });

@@ -36,7 +36,8 @@ export function validateResources(scope: Construct, field: string, resources: kp
       for (const [k, v] of [['request', r.request], ['limit', r.limit]] as const) {
         if (!(v instanceof Size)) invalid(scope, `${field}.${name}.${k}`, v, 'must be a Size, e.g. Size.mebibytes(256)');
       }
-      const [req, lim] = [r.request.toKibibytes({ rounding: SizeRoundingBehavior.NONE }), r.limit.toKibibytes({ rounding: SizeRoundingBehavior.NONE })];
+      const kib = (size: Size) => size.toKibibytes({ rounding: SizeRoundingBehavior.NONE });
+      const [req, lim] = [kib(r.request), kib(r.limit)];
       if (!(req <= lim)) invalid(scope, `${field}.${name}.request`, `${req}Ki`, `must be at most the limit (${lim}Ki)`);
     }
   }
@@ -122,6 +123,9 @@ export function validateContainerProps(
   if (kind === ContainerKind.INIT) {
     for (const probe of ['readiness', 'liveness', 'startup', 'lifecycle'] as const) {
       if (props[probe] !== undefined) invalid(scope, `${field}.${probe}`, '(set)', 'must be unset for an init container that runs to completion: the API server refuses probes and hooks there');
+    }
+    for (const port of ['portNumber', 'ports'] as const) {
+      if (props[port] !== undefined) invalid(scope, `${field}.${port}`, props[port], 'must be unset for an init container that runs to completion: it serves nothing (and cdk8s-plus would give it a startup probe, which the API server refuses)');
     }
   }
   const served = (Array.isArray(props.ports) ? props.ports.length : 0) + (props.portNumber !== undefined ? 1 : 0);

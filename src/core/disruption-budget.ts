@@ -2,8 +2,8 @@ import { Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { StandardLabels, StandardLabelsProps } from './labels';
-import { invalid, validatePositiveInt } from './validation';
+import { StandardLabels, StandardLabelsProps, validateStandardLabels } from './labels';
+import { invalid, validatePositiveInt, validateProps } from './validation';
 
 /**
  * Props of `DisruptionBudget`.
@@ -49,7 +49,13 @@ export class DisruptionBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
     super(scope, id);
+    validateProps(this, props, ['workload', 'replicas']);
+    if (!(props.workload instanceof kplus.Workload)) invalid(this, 'workload', props.workload, 'must be a cdk8s-plus Deployment or StatefulSet (a replicated workload)');
     validatePositiveInt(this, 'replicas', props.replicas);
+    if (props.labels !== undefined) validateStandardLabels(this, 'labels', props.labels);
+    for (const f of ['maxUnavailable', 'minAvailable'] as const) {
+      if (props[f] !== undefined && typeof props[f] !== 'number') invalid(this, f, props[f], 'must be a whole number');
+    }
     if (props.minAvailable !== undefined && props.maxUnavailable !== undefined) {
       invalid(this, 'minAvailable', props.minAvailable, 'must not be set together with maxUnavailable: give one of them');
     }

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { invalid, isLabelValue } from './validation';
 
 /** The label keys recommended by Kubernetes for every object of an application. */
 export const LABEL_NAME = 'app.kubernetes.io/name';
@@ -43,6 +44,20 @@ export interface StandardLabelsProps {
 }
 
 /**
+ * Checks `StandardLabelsProps` (every value a non-empty label value, `name` required), naming
+ * `where` and the field.
+ */
+export function validateStandardLabels(where: IConstruct | string, field: string, props: StandardLabelsProps): void {
+  if (props === null || typeof props !== 'object') invalid(where, field, props, 'must be an object with at least name');
+  for (const key of ['name', 'instance', 'component', 'partOf'] as const) {
+    const v = props[key];
+    if ((key === 'name' || v !== undefined) && (!isLabelValue(v) || v === '')) {
+      invalid(where, `${field}.${key}`, v, 'must be a label value: 1 to 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit');
+    }
+  }
+}
+
+/**
  * Computes and applies the recommended `app.kubernetes.io/*` labels.
  *
  * Selectors built by this library use only `name`, `instance` and `component`: values that
@@ -53,6 +68,7 @@ export class StandardLabels {
    * Every recommended label, `managed-by` included.
    */
   public static of(props: StandardLabelsProps): { [key: string]: string } {
+    validateStandardLabels('StandardLabels', 'props', props);
     const labels: { [key: string]: string } = {
       [LABEL_NAME]: props.name,
       [LABEL_INSTANCE]: props.instance ?? props.name,

@@ -7,7 +7,7 @@ import { ContainerRank, PodMutations } from './pod-mutations';
 import { setProbes } from './pod-spec-fields';
 import { ResourcePreset } from './resource-preset';
 import { ContainerSecurityOptions } from './security';
-import { invalid, validateAbsolutePath, validateDnsLabel } from './validation';
+import { invalid, validateAbsolutePath, validateBoolean, validateDnsLabel, wholeMebibytes } from './validation';
 
 /**
  * Props shared by every pod pattern: a helper container attached to a workload that exists.
@@ -117,6 +117,7 @@ export function attachHelperContainer(
   },
 ): kplus.Container {
   const name = container.name ?? defaults.name;
+  for (const flag of ['nativeSidecar', 'writableTmp', 'shareProcessNamespace'] as const) validateBoolean(scope, flag, props[flag]);
   const native = props.nativeSidecar ?? false;
   const jobPod = props.workload instanceof kplus.Job || props.workload instanceof kplus.CronJob;
   const d: ContainerDefaults = {
@@ -156,6 +157,9 @@ export function shareEmptyDir(
   validateAbsolutePath(scope, `${field} mount path`, share.helperMountPath);
   validateAbsolutePath(scope, `${field} mount path`, share.mainMountPath);
   validateDnsLabel(scope, `${field}.name`, share.name);
+  if (share.sizeLimit !== undefined) wholeMebibytes(scope, `${field}.sizeLimit`, share.sizeLimit);
+  validateBoolean(scope, `${field} read-only flag`, share.helperReadOnly);
+  validateBoolean(scope, `${field} read-only flag`, share.mainReadOnly);
   const volume = kplus.Volume.fromEmptyDir(scope, 'shared', share.name, { sizeLimit: share.sizeLimit ?? Size.mebibytes(256) });
   const mutations = PodMutations.of(workload);
   mutations.mount(scope, `${field} mount path`, helper, share.helperMountPath, volume, { readOnly: share.helperReadOnly }, `${field}.name`);

@@ -402,6 +402,16 @@ export class PodMutations {
     const why = `; ${restriction.by} does not override what a container asks for`;
     for (const [list, containers] of lists) {
       for (const c of containers) {
+        const sc = c.securityContext ?? {};
+        for (const id of ['runAsUser', 'runAsGroup']) {
+          const v = sc[id];
+          if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
+            invalidInput(this.workload.node.path, `${list}[${c.name}].securityContext.${id}`, v, 'must be a whole number of at least 0');
+          }
+        }
+        if (sc.seccompProfile?.type === 'Localhost' && !sc.seccompProfile.localhostProfile) {
+          invalidInput(this.workload.node.path, `${list}[${c.name}].securityContext.seccompProfile.localhostProfile`, undefined, 'must name the profile on the node for type Localhost');
+        }
         for (const rule of REFUSED_SECURITY_SETTINGS) {
           const value = getPath(c.securityContext, rule.field);
           if (rule.refused(value)) invalidInput(this.workload.node.path, `${list}[${c.name}].securityContext.${rule.field}`, value, `${rule.allowed}${why}`);

@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { PodMutations } from './pod-mutations';
-import { ContainerSecurityOptions } from './security';
+import { ContainerSecurityOptions, validateSecurityOptions } from './security';
+import { invalidInput } from './validation';
 
 /**
  * Makes every pod under a scope meet Pod Security *restricted*, plain cdk8s-plus workloads
@@ -22,6 +23,8 @@ export class RestrictedPods {
    * and calls on nested scopes with different options fail, naming both.
    */
   public static applyTo(scope: IConstruct, options: ContainerSecurityOptions = {}): void {
+    if (!Construct.isConstruct(scope)) invalidInput('RestrictedPods.applyTo', 'scope', scope, 'must be a construct: a Chart, an App or any construct');
+    validateSecurityOptions('RestrictedPods.applyTo', 'options', options ?? {});
     if (APPLIED.has(scope)) return;
     APPLIED.add(scope);
     // The pods are found when the app synthesizes, so workloads added after this call are
@@ -29,7 +32,7 @@ export class RestrictedPods {
     scope.node.addValidation({
       validate: () => {
         for (const c of scope.node.findAll()) {
-          if (c instanceof kplus.AbstractPod) PodMutations.of(c).restrict(`RestrictedPods.applyTo(${scope.node.path || '<app>'})`, options);
+          if (c instanceof kplus.AbstractPod) PodMutations.of(c).restrict(`RestrictedPods.applyTo(${scope.node.path || '<app>'})`, options ?? {});
         }
         return [];
       },

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { REFUSED_SECURITY_SETTINGS, fieldAt } from './restricted-profile';
-import { invalid } from './validation';
+import { invalid, validateBoolean } from './validation';
 
 /** The UID and GID our containers run as unless told otherwise: above 10000, clear of host users. */
 export const DEFAULT_RUN_AS_ID = 65532;
@@ -64,7 +64,7 @@ export function restrictedSecurityContext(options: ContainerSecurityOptions = {}
 }
 
 /** Checks `ContainerSecurityOptions` given by a JavaScript or jsii caller: an object, UIDs and GIDs whole numbers. */
-export function validateSecurityOptions(scope: IConstruct, field: string, options: ContainerSecurityOptions | undefined): void {
+export function validateSecurityOptions(scope: IConstruct | string, field: string, options: ContainerSecurityOptions | undefined): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) invalid(scope, field, options, 'must be ContainerSecurityOptions (an object), or unset');
   for (const id of ['runAsUser', 'runAsGroup'] as const) {
@@ -90,7 +90,20 @@ export function mergeSecurityContext(
   options: ContainerSecurityOptions = {},
 ): kplus.ContainerSecurityContextProps {
   const base = restrictedSecurityContext(options);
-  if (!user) return base;
+  if (user === undefined || user === null) return base;
+  if (typeof user !== 'object') invalid(scope, field, user, 'must be ContainerSecurityContextProps (an object), or unset');
+  for (const [id, min] of [['user', 0], ['group', 0]] as const) {
+    const v = user[id];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 2147483647)) {
+      invalid(scope, `${field}.${id}`, v, `must be a whole number from ${min} to 2147483647`);
+    }
+  }
+  for (const flag of ['readOnlyRootFilesystem', 'ensureNonRoot', 'privileged', 'allowPrivilegeEscalation'] as const) {
+    validateBoolean(scope, `${field}.${flag}`, user[flag]);
+  }
+  if (user.seccompProfile?.type === kplus.SeccompProfileType.LOCALHOST && !user.seccompProfile.localhostProfile) {
+    invalid(scope, `${field}.seccompProfile.localhostProfile`, user.seccompProfile.localhostProfile, 'must name the profile on the node for type Localhost');
+  }
   for (const rule of REFUSED_SECURITY_SETTINGS) {
     let value = fieldAt(user, rule.plusField);
     if (rule.plusField === 'capabilities.add' && Array.isArray(value)) value = value.filter((c: string) => c !== kplus.Capability.NET_BIND_SERVICE);

@@ -147,6 +147,12 @@ export function wholeMebibytes(scope: IConstruct | string, field: string, size: 
   return mib;
 }
 
+/** A flag: JavaScript callers may pass "true" or 1, which would silently count as true. */
+export function validateBoolean(scope: IConstruct | string, field: string, value: boolean | undefined): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') invalid(scope, field, value, 'must be true or false');
+  return value;
+}
+
 /** A list prop: refuses anything that is not an array (a JavaScript caller's string, an object). */
 export function validateList<T>(scope: Construct, field: string, value: T[]): T[] {
   if (!Array.isArray(value)) invalid(scope, field, value, 'must be a list');

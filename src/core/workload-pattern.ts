@@ -7,7 +7,7 @@ import { StandardLabels, StandardLabelsProps } from './labels';
 import { TopologyKey, addTopologySpread } from './pod-spec-fields';
 import { ResourcePreset } from './resource-preset';
 import { ContainerSecurityOptions } from './security';
-import { invalid, validateLabelValue, validateList } from './validation';
+import { invalid, isLabelValue, validateList } from './validation';
 
 /**
  * How a workload pattern runs the containers it is given, and how it labels what it creates.
@@ -62,8 +62,13 @@ export interface WorkloadPatternProps extends WorkloadOptions {
  * instances of a pattern in one namespace never select each other's pods.
  */
 export function patternLabels(scope: Construct, props: WorkloadOptions, component: string): StandardLabelsProps {
-  const name = validateLabelValue(scope, 'appName', props.appName ?? scope.node.id);
-  if (props.partOf !== undefined) validateLabelValue(scope, 'partOf', props.partOf);
+  const name = props.appName ?? scope.node.id;
+  for (const [field, value] of [['appName', name], ['partOf', props.partOf]] as const) {
+    if (value !== undefined && (value === '' || !isLabelValue(value))) {
+      const why = props.appName === undefined && field === 'appName' ? ' (it defaults to the construct id; give appName when the id is not one)' : '';
+      invalid(scope, field, value, `must be a label value: 1 to 63 characters of A-Z, a-z, 0-9, "-", "_" and ".", starting and ending with a letter or digit${why}`);
+    }
+  }
   return { name, instance: Names.toLabelValue(scope), component, partOf: props.partOf };
 }
 

@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from '../core/disruption-budget';
-import { StandardLabelsProps } from '../core/labels';
+import { StandardLabelsProps, validateStandardLabels } from '../core/labels';
 import { validateWorkload } from '../core/pod-attachment';
-import { invalid, validateProps } from '../core/validation';
+import { invalid, validateBoolean, validateProps } from '../core/validation';
 import { protectReplicas } from '../core/workload-pattern';
 
 /**
@@ -63,6 +63,9 @@ export class HighlyAvailable extends Construct {
     super(scope, id);
     validateProps(this, props, ['workload']);
     validateWorkload(this, props.workload, 'a cdk8s-plus Deployment or StatefulSet (a replicated workload)');
+    validateBoolean(this, 'spreadOverZones', props.spreadOverZones);
+    validateBoolean(this, 'hardSpread', props.hardSpread);
+    if (props.labels !== undefined) validateStandardLabels(this, 'labels', props.labels);
     const known = props.workload instanceof kplus.Deployment || props.workload instanceof kplus.StatefulSet
       ? props.workload.replicas
       : undefined;

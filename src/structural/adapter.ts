@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ContainerProbes, HealthProbe } from '../core/health-probe';
 import { PodAttachmentProps, attachHelperContainer, findMainContainer, shareEmptyDir, validateWorkload } from '../core/pod-attachment';
 import { PodMutations } from '../core/pod-mutations';
-import { invalid, validateAbsolutePath, validatePort, validatePortName, validateProps } from '../core/validation';
+import { invalid, validateAbsolutePath, validateBoolean, validatePort, validatePortName, validateProps } from '../core/validation';
 
 /**
  * A volume the application writes (logs, status files) and the adapter reads.
@@ -113,6 +113,7 @@ export class Adapter extends Construct {
     this.metricsPort = validatePort(this, 'metricsPort', props.metricsPort);
     this.metricsPath = validateAbsolutePath(this, 'metricsPath', props.metricsPath ?? '/metrics');
     const portName = validatePortName(this, 'metricsPortName', props.metricsPortName ?? 'metrics');
+    validateBoolean(this, 'scrapeAnnotations', props.scrapeAnnotations);
     const main = findMainContainer(this, props.workload, props.mainContainer);
     if (props.container.ports !== undefined) {
       invalid(this, 'container.ports', props.container.ports, 'must be unset: the adapter owns its one port, metricsPort');

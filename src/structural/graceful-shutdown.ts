@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { validateWorkload } from '../core/pod-attachment';
 import { PodMutations } from '../core/pod-mutations';
 import { setPreStop, setPreStopSleep } from '../core/pod-spec-fields';
-import { invalid, validateList, validateProps, wholeSeconds } from '../core/validation';
+import { invalid, validateBoolean, validateList, validateProps, wholeSeconds } from '../core/validation';
 
 /**
  * Props of `GracefulShutdown`.
@@ -65,6 +65,7 @@ export class GracefulShutdown extends Construct {
     super(scope, id);
     validateProps(this, props, ['workload']);
     validateWorkload(this, props.workload);
+    validateBoolean(this, 'sleepAction', props.sleepAction);
     this.terminationGracePeriodSeconds = wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(30), 1);
     const sleep = props.preStopSleepSeconds ?? 5;
     if (typeof sleep !== 'number' || !Number.isInteger(sleep) || sleep < 0) {

@@ -103,7 +103,8 @@ export class StartupSequence extends Construct {
     if (container?.restartPolicy !== undefined) {
       invalid(this, 'container.restartPolicy', container.restartPolicy, 'must be unset: a native sidecar step always has restartPolicy Always, which the step sets');
     }
-    const added = this.add({ ...container, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS }, ContainerKind.NATIVE_SIDECAR, options.readiness !== undefined);
+    const native = { ...container, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS };
+    const added = this.add(native, ContainerKind.NATIVE_SIDECAR, options.readiness !== undefined);
     setProbes(this, this.workload, added.name, {
       startup: options.startupProbe,
       readiness: options.readiness,

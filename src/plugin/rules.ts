@@ -5,6 +5,7 @@
  * Not part of the jsii API: it is reached as `cdk8s-patterns/lib/plugin` only.
  */
 import { RestrictedProfile } from '../core/restricted-profile';
+import { podMetadataOfManifest, podSpecFieldPrefix, podSpecOfManifest } from '../core/pod-spec';
 import { isPinnedImage, isPortName } from '../core/validation';
 
 /** A rule the engine checks. */
@@ -122,22 +123,9 @@ export function enabledRules(options: CheckOptions = {}): string[] {
 const WORKLOADS_WITH_SELECTOR = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet'];
 const BATCH = ['Job', 'CronJob'];
 
-/** Where a manifest's pod spec lives, as a field path prefix. */
-function podSpecPath(kind: string): string {
-  switch (kind) {
-    case 'Pod': return 'spec.';
-    case 'CronJob': return 'spec.jobTemplate.spec.template.spec.';
-    default: return 'spec.template.spec.';
-  }
-}
-
 /** The pod template labels of a pod-bearing manifest (the Pod's own labels for a Pod). */
 function podLabels(m: any): Record<string, string> | undefined {
-  switch (m.kind) {
-    case 'Pod': return m.metadata?.labels ?? {};
-    case 'CronJob': return m.spec?.jobTemplate?.spec?.template?.metadata?.labels ?? {};
-    default: return RestrictedProfile.podSpecOf(m) ? m.spec?.template?.metadata?.labels ?? {} : undefined;
-  }
+  return podSpecOfManifest(m) ? podMetadataOfManifest(m)?.labels ?? {} : undefined;
 }
 
 /** Namespaces match when equal or when either is unset (applied into the same namespace). */
@@ -225,7 +213,7 @@ export function checkManifests(manifests: any[], options: CheckOptions = {}): Fi
 
   for (const { m, index } of objects) {
     const spec = RestrictedProfile.podSpecOf(m);
-    const prefix = podSpecPath(m.kind);
+    const prefix = podSpecFieldPrefix(m.kind);
 
     if (spec) {
       // restricted-pod-security: RestrictedProfile's messages, with field paths from the object root.

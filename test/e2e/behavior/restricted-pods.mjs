@@ -35,6 +35,11 @@ function inspect(pod, spec, status) {
   for (const pid of pids) {
     const st = procStatus(pid);
     if (!st) continue;
+    // runc's own bootstrap of an exec probe or `kubectl exec` (runc:[1:CHILD], runc:[2:INIT])
+    // joins the container's cgroup as root for a few milliseconds, sets the container's
+    // credentials, seccomp filter and no_new_privs, then execs the command: it is the runtime,
+    // not a process of the container. Seen once, racing redis's exec readiness probe.
+    if (st.Name.startsWith('runc:[')) continue;
     seen++;
     const [ruid, euid] = st.Uid.split(/\s+/).map(Number);
     const egid = Number(st.Gid.split(/\s+/)[1]);

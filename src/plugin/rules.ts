@@ -4,8 +4,8 @@
  *
  * Not part of the jsii API: it is reached as `cdk8s-patterns/lib/plugin` only.
  */
-import { RestrictedProfile } from '../core/restricted-profile';
 import { podMetadataOfManifest, podSpecFieldPrefix, podSpecOfManifest } from '../core/pod-spec';
+import { RestrictedProfile } from '../core/restricted-profile';
 import { isPinnedImage, isPortName } from '../core/validation';
 
 /** A rule the engine checks. */
@@ -208,8 +208,30 @@ export function checkManifests(manifests: any[], options: CheckOptions = {}): Fi
         namespace: ns(m),
       }));
     });
+  // Indexes, so that matching every Service, PDB and reference against the pods and objects
+  // grows with the number of manifests, not with its square: objects by kind and name, pod
+  // templates by each of their labels. A selector's candidates are the pods carrying one of its
+  // labels; the full match is checked on those only.
+  const byName = new Map<string, any[]>();
+  for (const { m } of objects) {
+    const key = `${m.kind}/${m.metadata?.name}`;
+    const list = byName.get(key);
+    if (list) list.push(m); else byName.set(key, [m]);
+  }
   const existing = (kind: string, name: string | undefined, namespace: string | undefined) =>
-    objects.find(({ m }) => m.kind === kind && m.metadata?.name === name && sameNamespace(ns(m), namespace))?.m;
+    byName.get(`${kind}/${name}`)?.find(m => sameNamespace(ns(m), namespace));
+  const byLabel = new Map<string, typeof pods>();
+  for (const p of pods) {
+    for (const [k, v] of Object.entries(p.labels)) {
+      const key = `${k}=${v}`;
+      const list = byLabel.get(key);
+      if (list) list.push(p); else byLabel.set(key, [p]);
+    }
+  }
+  const candidates = (matchLabels: Record<string, string> | undefined) => {
+    const first = Object.entries(matchLabels ?? {})[0];
+    return first ? byLabel.get(`${first[0]}=${first[1]}`) ?? [] : pods;
+  };
 
   for (const { m, index } of objects) {
     const spec = RestrictedProfile.podSpecOf(m);
@@ -279,7 +301,7 @@ export function checkManifests(manifests: any[], options: CheckOptions = {}): Fi
     // service-selects-pods
     if (m.kind === 'Service' && m.spec?.type !== 'ExternalName') {
       const sel = m.spec?.selector;
-      if (sel && Object.keys(sel).length > 0 && !pods.some(p => sameNamespace(p.namespace, ns(m)) && mapSelects(sel, p.labels))) {
+      if (sel && Object.keys(sel).length > 0 && !candidates(sel).some(p => sameNamespace(p.namespace, ns(m)) && mapSelects(sel, p.labels))) {
         add('service-selects-pods', index, m, 'spec.selector', `${show(sel)} selects no pod template in the synthesized manifests`);
       }
     }
@@ -287,7 +309,7 @@ export function checkManifests(manifests: any[], options: CheckOptions = {}): Fi
     // pdb-selects-pods
     if (m.kind === 'PodDisruptionBudget') {
       const sel = m.spec?.selector;
-      if (!sel) {add('pdb-selects-pods', index, m, 'spec.selector', 'is missing, so the budget protects no pod');} else if (!pods.some(p => sameNamespace(p.namespace, ns(m)) && labelSelectorSelects(sel, p.labels))) {
+      if (!sel) {add('pdb-selects-pods', index, m, 'spec.selector', 'is missing, so the budget protects no pod');} else if (!candidates(sel.matchLabels).some(p => sameNamespace(p.namespace, ns(m)) && labelSelectorSelects(sel, p.labels))) {
         add('pdb-selects-pods', index, m, 'spec.selector', `${show(sel)} selects no pod template in the synthesized manifests`);
       }
     }

@@ -240,3 +240,21 @@ describe('patterns that want different values for one field fail naming both', (
       .toThrow('ops/ha: invalid workload "shop/app": must be in the same chart as the pattern, ops (namespace ops), not in shop (namespace shop): create the pattern in the workload\'s chart');
   });
 });
+
+describe('the render kept from validation is never stale', () => {
+  test('a pattern added after a synth shows in the next synth, in this chart and in another', () => {
+    const app = Testing.app();
+    const a = new Chart(app, 'a');
+    const b = new Chart(app, 'b');
+    const wa = workload(a);
+    const wb = workload(b);
+    new GracefulShutdown(a, 'shutdown', { workload: wa });
+    new GracefulShutdown(b, 'shutdown', { workload: wb });
+    // Synthesizing chart a validates (and renders) the whole app, chart b included.
+    expect(podSpec(only(synth(a), 'Deployment')).containers.map((c: any) => c.name)).toEqual(['app']);
+    PATTERNS.Ambassador(b, wb);
+    expect(podSpec(only(synth(b), 'Deployment')).containers.map((c: any) => c.name)).toEqual(['app', 'cache-proxy']);
+    PATTERNS.Ambassador(a, wa);
+    expect(podSpec(only(synth(a), 'Deployment')).containers.map((c: any) => c.name)).toEqual(['app', 'cache-proxy']);
+  });
+});

@@ -103,6 +103,7 @@ export class PodMutations {
   private restriction?: Setting;
   private seq = 0;
   private hooked = false;
+  private rendered?: any;
 
   private constructor(private readonly workload: kplus.AbstractPod) {}
 
@@ -292,11 +293,18 @@ export class PodMutations {
     this.hooked = true;
     const obj = ApiObject.of(this.workload);
     const serialize = obj.toJson.bind(obj);
-    obj.toJson = () => this.render(serialize());
+    // cdk8s validates right before it renders (App.synth, Testing.synth, Chart.toJson), so the
+    // validation's render is kept for the one render that follows it instead of being repeated.
+    obj.toJson = () => {
+      const kept = this.rendered;
+      this.rendered = undefined;
+      return kept ?? this.render(serialize());
+    };
     this.workload.node.addValidation({
       validate: () => {
+        this.rendered = undefined;
         try {
-          obj.toJson();
+          this.rendered = obj.toJson();
           return [];
         } catch (e) {
           return [(e as Error).message];

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { PodMutations } from './pod-mutations';
 import { ResourcePreset } from './resource-preset';
 import { ContainerSecurityOptions, mergeSecurityContext, validateSecurityOptions } from './security';
-import { invalid, validateAbsolutePath, validateDnsLabel, validateEnvVarName, validateList, validatePinnedImage, validatePort, validatePortName } from './validation';
+import { PodPort, invalid, portClash, validateAbsolutePath, validateDnsLabel, validateEnvVarName, validateList, validatePinnedImage, validatePort, validatePortName } from './validation';
 
 /**
  * Defaults applied to a container this library adds to a pod.
@@ -157,22 +157,16 @@ export function mountWritableTmp(scope: Construct, workload: kplus.AbstractPod, 
  * pod's network, and a Service publishes (and names) each port once. (Within one container the
  * container checks do it.)
  */
-export function assertUniquePodPorts(
-  scope: Construct, ports: Array<{ readonly container: string; readonly number: number; readonly name?: string }>,
-): void {
-  const byNumber = new Map<number, string>();
-  const byName = new Map<string, string>();
+export function assertUniquePodPorts(scope: Construct, ports: PodPort[]): void {
+  const seen: PodPort[] = [];
   for (const p of ports) {
-    const other = byNumber.get(p.number);
-    if (other !== undefined && other !== p.container) {
-      invalid(scope, `containers[${p.container}].ports`, p.number, `must differ from the ports of container ${other}: the containers share the pod's network, and a Service publishes each port once`);
+    const clash = portClash(seen.filter(s => s.container !== p.container), p);
+    if (clash?.on === 'number') {
+      invalid(scope, `containers[${p.container}].ports`, p.number, `must differ from the ports of container ${clash.port.container}: the containers share the pod's network, and a Service publishes each port once`);
     }
-    byNumber.set(p.number, p.container);
-    if (p.name === undefined) continue;
-    const named = byName.get(p.name);
-    if (named !== undefined && named !== p.container) {
-      invalid(scope, `containers[${p.container}].ports[${p.number}].name`, p.name, `must differ from the port names of container ${named}: a Service names each port once`);
+    if (clash?.on === 'name') {
+      invalid(scope, `containers[${p.container}].ports[${p.number}].name`, p.name, `must differ from the port names of container ${clash.port.container}: a Service names each port once`);
     }
-    byName.set(p.name, p.container);
+    seen.push(p);
   }
 }

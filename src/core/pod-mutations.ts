@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { podMetadataOfManifest, podSpecOfManifest } from './pod-spec';
 import { REFUSED_SECURITY_SETTINGS, RestrictedProfile } from './restricted-profile';
 import { ContainerSecurityOptions } from './security';
-import { formatValue, invalid, invalidInput } from './validation';
+import { PodPort, formatValue, invalid, invalidInput, portClash } from './validation';
 
 /**
  * Where a container a pattern adds sits among the init containers. Init containers run in
@@ -99,6 +99,7 @@ export class PodMutations {
   private readonly addedMounts = new Map<string, Map<string, string>>();
   private readonly addedEnv = new Map<string, Map<string, string>>();
   private readonly rawMounts = new Map<string, Map<string, Setting>>();
+  /** Localhost-only ports, by the container that listens on them. */
   private readonly localPorts = new Map<number, string>();
   private restriction?: Setting;
   private seq = 0;
@@ -117,31 +118,30 @@ export class PodMutations {
     const name = props.name!;
     const existing = this.allContainers().find(c => c.name === name);
     if (existing) invalid(by, options.nameField ?? `${field}.name`, name, `must differ from the pod's other container names: ${name} is ${this.ownerOf(name)}`);
-    const ports = [...(props.ports ?? []), ...(props.portNumber !== undefined ? [{ number: props.portNumber }] : [])];
-    for (const c of this.allContainers()) {
-      for (const p of c.ports) {
-        const clash = ports.find(q => q.number === p.number);
-        if (clash) invalid(by, options.portField ?? `${field}.ports`, clash.number, `must not be used by another container of the pod (they share one network namespace): container ${c.name} (${this.ownerOf(c.name)}) has port ${p.number}`);
-        const named = ports.find(q => q.name !== undefined && q.name === p.name);
-        if (named) invalid(by, options.portNameField ?? `${field}.ports`, named.name, `must not repeat a port name of the pod: container ${c.name} (${this.ownerOf(c.name)}) has a port named ${p.name}`);
+    // What the pod's containers serve, and the localhost ports proxies listen on.
+    const taken: PodPort[] = [
+      ...this.allContainers().flatMap(c => c.ports.map(p => ({ container: c.name, number: p.number, name: p.name }))),
+      ...[...this.localPorts].map(([number, container]) => ({ container, number })),
+    ];
+    const holder = (p: PodPort) => this.localPorts.get(p.number) === p.container
+      ? `container ${p.container} (${this.added.get(p.container)?.by ? `added by ${this.added.get(p.container)!.by}` : this.ownerOf(p.container)}) listens on ${p.number} (on localhost)`
+      : `container ${p.container} (${this.ownerOf(p.container)}) has port ${p.number}`;
+    const served = [...(props.ports ?? []), ...(props.portNumber !== undefined ? [{ number: props.portNumber }] : [])];
+    const candidates = [
+      ...served.map(p => ({ number: p.number, name: p.name, field: options.portField, nameField: options.portNameField })),
+      ...(options.localPorts ?? []).map(number => ({ number, name: undefined, field: options.localPortField ?? `${field}.localPorts`, nameField: undefined })),
+    ];
+    for (const q of candidates) {
+      const clash = portClash(taken, q);
+      if (clash?.on === 'number') {
+        invalid(by, q.field ?? `${field}.ports`, q.number, `must not be used by another container of the pod (they share one network namespace): ${holder(clash.port)}`);
+      }
+      if (clash?.on === 'name') {
+        invalid(by, q.nameField ?? `${field}.ports`, q.name, `must not repeat a port name of the pod: container ${clash.port.container} (${this.ownerOf(clash.port.container)}) has a port named ${clash.port.name}`);
       }
     }
-    const taken = (port: number) => {
-      const local = this.localPorts.get(port);
-      if (local) return `${local} listens on ${port} (on localhost)`;
-      const declared = this.allContainers().find(c => c.ports.some(p => p.number === port));
-      return declared ? `container ${declared.name} (${this.ownerOf(declared.name)}) has port ${port}` : undefined;
-    };
-    for (const q of ports) {
-      const local = this.localPorts.get(q.number);
-      if (local) invalid(by, options.portField ?? `${field}.ports`, q.number, `must not be used by another container of the pod (they share one network namespace): ${local} listens on ${q.number} (on localhost)`);
-    }
-    for (const port of options.localPorts ?? []) {
-      const clash = taken(port);
-      if (clash) invalid(by, options.localPortField ?? `${field}.localPorts`, port, `must not be used by another container of the pod (they share one network namespace): ${clash}`);
-    }
     const container = options.init ? this.workload.addInitContainer(props) : this.workload.addContainer(props);
-    for (const port of options.localPorts ?? []) this.localPorts.set(port, `container ${name} (added by ${by.node.path})`);
+    for (const port of options.localPorts ?? []) this.localPorts.set(port, name);
     this.added.set(name, { by: by.node.path, rank, seq: this.seq++, helper: options.helper });
     this.hook();
     return container;

@@ -259,3 +259,23 @@ export function wholeSeconds(scope: IConstruct | string, field: string, duration
   }
   return seconds;
 }
+
+/** A port a container of a pod serves (or listens on, for a localhost-only proxy). */
+export interface PodPort {
+  readonly container: string;
+  readonly number: number;
+  readonly name?: string;
+}
+
+/**
+ * The rule behind every port check of a pod: its containers share one network namespace, so a
+ * port number is served once, and a port name names one port. Returns the port `candidate`
+ * clashes with, and on what, or undefined.
+ */
+export function portClash(taken: readonly PodPort[], candidate: { readonly number: number; readonly name?: string }):
+{ readonly port: PodPort; readonly on: 'number' | 'name' } | undefined {
+  const byNumber = taken.find(t => t.number === candidate.number);
+  if (byNumber) return { port: byNumber, on: 'number' };
+  const byName = candidate.name === undefined ? undefined : taken.find(t => t.name === candidate.name);
+  return byName ? { port: byName, on: 'name' } : undefined;
+}

@@ -1,6 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { BatchJob, CompletionMode, LeaderElected, ResourcePreset, Sidecar } from '../src';
+import { Adapter, BatchJob, CompletionMode, LeaderElected, ResourcePreset, Sidecar } from '../src';
+import { only, podSpec, synth } from './util';
 import { formatValue } from '../src/core/validation';
 
 /**
@@ -82,5 +83,23 @@ describe('options shared by the patterns', () => {
 
   test('a Duration of NaN prints without throwing', () => {
     expect(formatValue(Duration.seconds(NaN))).toBe('a Duration that is not a number of seconds');
+  });
+});
+
+describe('an Adapter owns its one port', () => {
+  const adapter = (container: any) => () => {
+    const chart = Testing.chart();
+    const w = new kplus.Deployment(chart, 'app', { containers: [{ name: 'app', image: 'shop/api:1.4.2' }] });
+    new Adapter(chart, 'a', { workload: w, container, metricsPort: 9113 });
+    return synth(chart);
+  };
+
+  test('container ports are refused, a portNumber equal to metricsPort is the same port', () => {
+    expect(adapter({ image: 'nginx/nginx-prometheus-exporter:1.3.0', ports: [{ number: 9113 }] }))
+      .toThrow('test/a: invalid container.ports [{"number":9113}]: must be unset: the adapter owns its one port, metricsPort');
+    expect(adapter({ image: 'nginx/nginx-prometheus-exporter:1.3.0', portNumber: 9000 }))
+      .toThrow('test/a: invalid container.portNumber 9000: must be unset or equal to metricsPort (9113): the adapter owns its one port');
+    const spec = podSpec(only(adapter({ image: 'nginx/nginx-prometheus-exporter:1.3.0', portNumber: 9113 })(), 'Deployment'));
+    expect(spec.containers.find((c: any) => c.name === 'adapter').ports).toEqual([{ containerPort: 9113, name: 'metrics' }]);
   });
 });

@@ -231,6 +231,23 @@ describe('patterns that want different values for one field fail naming both', (
       .toThrow('RestrictedPods.applyTo(c): invalid options {"allowNetBindService":true}: conflicts with {} given by RestrictedPods.applyTo(<app>) for c/app: give nested scopes the same options');
   });
 
+  test('a container named before the pattern that adds it is attached', () => {
+    const build2 = (first: 'shutdown' | 'adapter') => {
+      const chart = Testing.chart();
+      const w = workload(chart);
+      const steps = {
+        shutdown: () => new GracefulShutdown(chart, 'shutdown', { workload: w, containers: ['app', 'exporter'], preStopCommand: ['/bin/drain'] }),
+        adapter: () => PATTERNS.Adapter(chart, w),
+      };
+      steps[first]();
+      steps[first === 'shutdown' ? 'adapter' : 'shutdown']();
+      return synth(chart);
+    };
+    const early = build2('shutdown');
+    expect(objects(early)).toEqual(objects(build2('adapter')));
+    expect(container(podSpec(only(early, 'Deployment')), 'exporter').lifecycle).toEqual({ preStop: { exec: { command: ['/bin/drain'] } } });
+  });
+
   test('a pattern in another chart than its workload', () => {
     const app = Testing.app();
     const shop = new Chart(app, 'shop', { namespace: 'shop' });

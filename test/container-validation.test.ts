@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Adapter, BatchJob, CompletionMode, LeaderElected, ResourcePreset, Sidecar } from '../src';
+import { Adapter, BatchJob, CompletionMode, GracefulShutdown, LeaderElected, ResourcePreset, Sidecar } from '../src';
 import { only, podSpec, synth } from './util';
 import { formatValue } from '../src/core/validation';
 
@@ -102,4 +102,12 @@ describe('an Adapter owns its one port', () => {
     const spec = podSpec(only(adapter({ image: 'nginx/nginx-prometheus-exporter:1.3.0', portNumber: 9113 })(), 'Deployment'));
     expect(spec.containers.find((c: any) => c.name === 'adapter').ports).toEqual([{ containerPort: 9113, name: 'metrics' }]);
   });
+});
+
+test('what cdk8s-plus cannot render fails with the workload\'s path', () => {
+  const chart = Testing.chart();
+  const w = new kplus.Deployment(chart, 'app', {});
+  new GracefulShutdown(chart, 'g', { workload: w, containers: ['app'] });
+  expect(() => Testing.synth(chart))
+    .toThrow('test/app: invalid pod spec "(as written through cdk8s-plus)": cdk8s-plus cannot render it: PodSpec must have at least 1 container');
 });

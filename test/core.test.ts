@@ -176,8 +176,12 @@ describe('PodSpecFields: fields cdk8s-plus-28 lacks reach the YAML', () => {
   test('validation messages', () => {
     const chart = Testing.chart();
     const d = web(chart);
-    expect(() => PodSpecFields.setProbes(d, 'nope', { readiness: HealthProbe.tcp({ port: 80 }) }))
-      .toThrow('test/web: invalid container name "nope": must name a container of test/web: web');
+    // Names resolve when the pod renders (a pattern may add the container later): a name the
+    // pod never gets fails the synth, before any file is written.
+    const other = Testing.chart();
+    PodSpecFields.setProbes(web(other), 'nope', { readiness: HealthProbe.tcp({ port: 80 }) });
+    expect(() => Testing.synth(other))
+      .toThrow('test/web (PodSpecFields.setProbes): invalid container name "nope": must name a container of test/web: web');
     expect(() => PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE, maxSkew: 0 }))
       .toThrow('test/web (PodSpecFields.addTopologySpread): invalid topologySpread.maxSkew 0: must be a whole number of at least 1');
     PodSpecFields.addTopologySpread(d, { topologyKey: TopologyKey.ZONE });

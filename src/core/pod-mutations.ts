@@ -220,12 +220,13 @@ export class PodMutations {
 
   /**
    * Sets a field of a container found by name, as a dotted path in the manifest (e.g.
-   * `readinessProbe`, `lifecycle.preStop`).
+   * `readinessProbe`, `lifecycle.preStop`). The name is resolved when the pod renders, so the
+   * container may be one a pattern adds later; a name the pod never gets fails then, before any
+   * file is written.
    */
   public setContainerField(by: IConstruct | string, containerName: string, field: string, value: any): void {
     const party = typeof by === 'string' ? by : by.node.path;
-    const where = typeof by === 'string' ? this.workload : by;
-    this.container(where, 'container name', containerName);
+    if (typeof containerName !== 'string' || containerName === '') invalidInput(party, 'container name', containerName, 'must name a container of the pod');
     this.set(this.mapOf(this.containerFields, containerName), party, field, `container ${containerName} ${field}`, value);
   }
 
@@ -298,7 +299,7 @@ export class PodMutations {
     obj.toJson = () => {
       const kept = this.rendered;
       this.rendered = undefined;
-      return kept ?? this.render(serialize());
+      return kept ?? this.render(this.serialized(serialize));
     };
     this.workload.node.addValidation({
       validate: () => {
@@ -311,6 +312,16 @@ export class PodMutations {
         }
       },
     });
+  }
+
+  /** The workload as cdk8s-plus renders it; its errors (no containers, ...) get the workload's path. */
+  private serialized(serialize: () => any): any {
+    try {
+      return serialize();
+    } catch (e) {
+      const message = String((e as Error)?.message ?? e).replace(/^Failed serializing construct at path '[^']*' with name '[^']*': (Error: )?/, '');
+      return invalidInput(this.workload.node.path, 'pod spec', '(as written through cdk8s-plus)', `cdk8s-plus cannot render it: ${message}`);
+    }
   }
 
   private render(json: any): any {
@@ -351,7 +362,10 @@ export class PodMutations {
     const containers: any[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
     for (const [name, fields] of sorted(this.containerFields)) {
       const c = containers.find(x => x.name === name);
-      if (!c) invalidInput(this.workload.node.path, 'container name', name, 'names a container that the pod no longer has');
+      if (!c) {
+        const names = containers.map(x => x.name).join(', ') || '(none)';
+        invalidInput(sorted(fields)[0][1].by, 'container name', name, `must name a container of ${this.workload.node.path}: ${names}`);
+      }
       for (const [field, s] of sorted(fields)) {
         const existing = getPath(c, field);
         if (existing !== undefined && canonical(existing) !== canonical(s.value) && !isPlusDefault(field, existing, c)) {

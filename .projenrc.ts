@@ -70,6 +70,14 @@ project.addTask('test:e2e', {
   receiveArgs: true,
 });
 
+// Benchmark (#15): the same app with the patterns, hand-written with cdk8s-plus-28 and as plain
+// serialized objects, each a whole process; `npm run bench -- --quick` is the seconds-long CI run.
+project.addTask('bench', {
+  description: 'Benchmark patterns vs hand-written cdk8s-plus vs plain serialization (bench/README.md)',
+  exec: 'node bench/run.mjs',
+  receiveArgs: true,
+});
+
 // The user's side: pack the package, install it into a fresh cdk8s app, synthesize the README
 // quickstart, validate it and run the validation plugin through cdk8s-cli.
 project.addTask('test:consumer', {

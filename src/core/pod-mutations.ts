@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
-import { podMetadataOfManifest, podSpecOfManifest } from './pod-spec';
+import { podMetadataOfManifest, podSpecOfManifest, podTemplatePath } from './pod-spec';
 import { REFUSED_SECURITY_SETTINGS, RestrictedProfile } from './restricted-profile';
 import { ContainerSecurityOptions } from './security';
 import { PodPort, formatValue, invalid, invalidInput, portClash } from './validation';
@@ -357,6 +357,11 @@ export class PodMutations {
         annotations[key] = s.value;
       }
       meta.annotations = sortKeys(annotations);
+      // Keys in the order cdk8s writes its own (sorted), wherever the annotations were added;
+      // the objects stay the same, only their keys are reordered.
+      orderKeys(meta);
+      const path = podTemplatePath(json.kind);
+      if (path && path.length > 0) orderKeys(path.reduce((at: any, k) => at[k], json));
     }
 
     const containers: any[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
@@ -391,9 +396,7 @@ export class PodMutations {
     for (const k of ['containers', 'initContainers', 'volumes']) if (spec[k] === undefined) delete spec[k];
 
     if (this.restriction) this.harden(spec, this.restriction);
-    const sortedSpec = sortKeys(spec);
-    for (const k of Object.keys(spec)) delete spec[k];
-    Object.assign(spec, sortedSpec);
+    sortKeysInPlace(spec);
     return json;
   }
 
@@ -479,6 +482,20 @@ function sortKeys(value: any): any {
   const out: { [key: string]: any } = {};
   for (const k of Object.keys(value).sort()) out[k] = sortKeys(value[k]);
   return out;
+}
+
+/** Sorts an object's keys (deeply) without replacing the object, which its parent holds. */
+function sortKeysInPlace(obj: any): void {
+  const sortedObj = sortKeys(obj);
+  for (const k of Object.keys(obj)) delete obj[k];
+  Object.assign(obj, sortedObj);
+}
+
+/** Puts an object's own keys in sorted order, keeping every value as it is. */
+function orderKeys(obj: any): void {
+  const entries = Object.keys(obj).sort().map(k => [k, obj[k]] as const);
+  for (const [k] of entries) delete obj[k];
+  for (const [k, v] of entries) obj[k] = v;
 }
 
 function clone(value: any): any {

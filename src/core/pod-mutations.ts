@@ -4,7 +4,7 @@ import { IConstruct } from 'constructs';
 import { podMetadataOfManifest, podSpecOfManifest, podTemplatePath } from './pod-spec';
 import { REFUSED_SECURITY_SETTINGS, RestrictedProfile } from './restricted-profile';
 import { ContainerSecurityOptions } from './security';
-import { PodPort, formatValue, invalid, invalidInput, portClash } from './validation';
+import { PodPort, formatValue, invalid, invalidInput, portClash, validateLinuxId } from './validation';
 
 /**
  * Where a container a pattern adds sits among the init containers. Init containers run in
@@ -123,9 +123,8 @@ export class PodMutations {
       ...this.allContainers().flatMap(c => c.ports.map(p => ({ container: c.name, number: p.number, name: p.name }))),
       ...[...this.localPorts].map(([number, container]) => ({ container, number })),
     ];
-    const holder = (p: PodPort) => this.localPorts.get(p.number) === p.container
-      ? `container ${p.container} (${this.added.get(p.container)?.by ? `added by ${this.added.get(p.container)!.by}` : this.ownerOf(p.container)}) listens on ${p.number} (on localhost)`
-      : `container ${p.container} (${this.ownerOf(p.container)}) has port ${p.number}`;
+    const holder = (p: PodPort) => `container ${p.container} (${this.ownerOf(p.container)}) `
+      + (this.localPorts.get(p.number) === p.container ? `listens on ${p.number} (on localhost)` : `has port ${p.number}`);
     const served = [...(props.ports ?? []), ...(props.portNumber !== undefined ? [{ number: props.portNumber }] : [])];
     const candidates = [
       ...served.map(p => ({ number: p.number, name: p.name, field: options.portField, nameField: options.portNameField })),
@@ -428,12 +427,7 @@ export class PodMutations {
     for (const [list, containers] of lists) {
       for (const c of containers) {
         const sc = c.securityContext ?? {};
-        for (const id of ['runAsUser', 'runAsGroup']) {
-          const v = sc[id];
-          if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 0)) {
-            invalidInput(this.workload.node.path, `${list}[${c.name}].securityContext.${id}`, v, 'must be a whole number of at least 0');
-          }
-        }
+        for (const id of ['runAsUser', 'runAsGroup']) validateLinuxId(this.workload.node.path, `${list}[${c.name}].securityContext.${id}`, sc[id]);
         if (sc.seccompProfile?.type === 'Localhost' && !sc.seccompProfile.localhostProfile) {
           invalidInput(this.workload.node.path, `${list}[${c.name}].securityContext.seccompProfile.localhostProfile`, undefined, 'must name the profile on the node for type Localhost');
         }

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { REFUSED_SECURITY_SETTINGS, fieldAt } from './restricted-profile';
-import { invalid, validateBoolean } from './validation';
+import { invalid, validateBoolean, validateLinuxId } from './validation';
 
 /** The UID and GID our containers run as unless told otherwise: above 10000, clear of host users. */
 export const DEFAULT_RUN_AS_ID = 65532;
@@ -67,16 +67,9 @@ export function restrictedSecurityContext(options: ContainerSecurityOptions = {}
 export function validateSecurityOptions(scope: IConstruct | string, field: string, options: ContainerSecurityOptions | undefined): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) invalid(scope, field, options, 'must be ContainerSecurityOptions (an object), or unset');
-  for (const id of ['runAsUser', 'runAsGroup'] as const) {
-    const v = options[id];
-    const min = id === 'runAsUser' ? 1 : 0;
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 2147483647)) {
-      invalid(scope, `${field}.${id}`, v, `must be a whole number from ${min} to 2147483647${min ? ' (UID 0 is root, which Pod Security "restricted" forbids)' : ''}`);
-    }
-  }
-  for (const flag of ['readOnlyRootFilesystem', 'allowNetBindService'] as const) {
-    if (options[flag] !== undefined && typeof options[flag] !== 'boolean') invalid(scope, `${field}.${flag}`, options[flag], 'must be true or false');
-  }
+  validateLinuxId(scope, `${field}.runAsUser`, options.runAsUser, 1, ' (UID 0 is root, which Pod Security "restricted" forbids)');
+  validateLinuxId(scope, `${field}.runAsGroup`, options.runAsGroup);
+  for (const flag of ['readOnlyRootFilesystem', 'allowNetBindService'] as const) validateBoolean(scope, `${field}.${flag}`, options[flag]);
 }
 
 /**
@@ -92,12 +85,9 @@ export function mergeSecurityContext(
   const base = restrictedSecurityContext(options);
   if (user === undefined || user === null) return base;
   if (typeof user !== 'object') invalid(scope, field, user, 'must be ContainerSecurityContextProps (an object), or unset');
-  for (const [id, min] of [['user', 0], ['group', 0]] as const) {
-    const v = user[id];
-    if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > 2147483647)) {
-      invalid(scope, `${field}.${id}`, v, `must be a whole number from ${min} to 2147483647`);
-    }
-  }
+  // UID 0 is caught below with the restricted rule's own message.
+  validateLinuxId(scope, `${field}.user`, user.user);
+  validateLinuxId(scope, `${field}.group`, user.group);
   for (const flag of ['readOnlyRootFilesystem', 'ensureNonRoot', 'privileged', 'allowPrivilegeEscalation'] as const) {
     validateBoolean(scope, `${field}.${flag}`, user[flag]);
   }

@@ -147,6 +147,13 @@ export function wholeMebibytes(scope: IConstruct | string, field: string, size: 
   return mib;
 }
 
+/** A Linux user or group ID as the API server accepts it (`runAsUser`, `runAsGroup`), at least `min`. */
+export function validateLinuxId(scope: IConstruct | string, field: string, value: number | undefined, min = 0, why = ''): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > 2147483647)) {
+    invalid(scope, field, value, `must be a whole number from ${min} to 2147483647${why}`);
+  }
+}
+
 /** A flag: JavaScript callers may pass "true" or 1, which would silently count as true. */
 export function validateBoolean(scope: IConstruct | string, field: string, value: boolean | undefined): boolean | undefined {
   if (value !== undefined && typeof value !== 'boolean') invalid(scope, field, value, 'must be true or false');

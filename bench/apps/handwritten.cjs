@@ -55,10 +55,7 @@ spec.run((n) => {
     const deployment = new kplus.Deployment(chart, name, {
       replicas: 2,
       containers: [{
-        name: 'app',
-        image: spec.appImage(i),
-        portNumber: spec.APP_PORT,
-        readiness: kplus.Probe.fromHttpGet('/healthz', { port: spec.APP_PORT }),
+        ...spec.appContainer(i),
         securityContext: restricted({}),
         volumeMounts: [{ path: '/var/log/app', volume: shared, readOnly: false }],
       }, {

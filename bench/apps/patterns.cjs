@@ -12,12 +12,7 @@ spec.run((n) => {
     const name = spec.name(i);
     const deployment = new kplus.Deployment(chart, name, {
       replicas: 2,
-      containers: [{
-        name: 'app',
-        image: spec.appImage(i),
-        portNumber: spec.APP_PORT,
-        readiness: kplus.Probe.fromHttpGet('/healthz', { port: spec.APP_PORT }),
-      }],
+      containers: [spec.appContainer(i)],
     });
     new lib.Adapter(chart, `${name}-metrics`, {
       workload: deployment,

@@ -4,6 +4,16 @@ exports.name = (i) => `svc${String(i).padStart(5, '0')}`;
 exports.appImage = (i) => `registry.example/shop/svc-${i % 37}:1.${i % 7}.0`;
 exports.APP_PORT = 8080;
 exports.METRICS_PORT = 9102;
+// The application container of service i, as both (a) and (b) declare it.
+exports.appContainer = (i) => {
+  const kplus = require('cdk8s-plus-28');
+  return {
+    name: 'app',
+    image: exports.appImage(i),
+    portNumber: exports.APP_PORT,
+    readiness: kplus.Probe.fromHttpGet('/healthz', { port: exports.APP_PORT }),
+  };
+};
 // Every tenth service also gets a workload pattern: WorkQueue on i % 20 === 0, LeaderElected on i % 20 === 10.
 exports.extra = (i) => (i % 20 === 0 ? 'work-queue' : i % 20 === 10 ? 'leader-elected' : undefined);
 

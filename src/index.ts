@@ -12,6 +12,14 @@ export { DisruptionBudget, DisruptionBudgetProps } from './core/disruption-budge
 // Scaling and availability
 export { HighlyAvailable, HighlyAvailableProps } from './scaling/highly-available';
 
+// Release patterns
+export { ReleaseStrategy, RampedOptions, Rollout, RolloutProps } from './release/release-strategy';
+export { TrafficRouting, GatewayParentRef, GatewayRoutingOptions, IngressNginxRoutingOptions, ReplicaRatioRoutingOptions, RequestMatch } from './release/traffic-routing';
+export { ReleaseTrackProps, ReleaseProps, ITrackAttachment } from './release/release-track';
+export { BlueGreenDeployment, BlueGreenDeploymentProps, BlueGreenColor } from './release/blue-green-deployment';
+export { CanaryDeployment, CanaryDeploymentProps } from './release/canary-deployment';
+export { AbTestDeployment, AbTestDeploymentProps } from './release/ab-test-deployment';
+
 // Structural (single-node) patterns
 export { Sidecar, SidecarProps, SharedVolumeOptions } from './structural/sidecar';
 export { Ambassador, AmbassadorProps } from './structural/ambassador';

@@ -4,7 +4,7 @@ import { container, only, podSpec, restrictedViolations, synth } from './util';
 import { wiringProblems } from './wiring';
 import {
   Adapter, Ambassador, AmbassadorProxy, ConfigTemplate, GracefulShutdown, HealthProbe, HighlyAvailable,
-  ImmutableConfigImage, LeaderElected, RestrictedPods, Sidecar, StartupSequence,
+  ImmutableConfigImage, LeaderElected, ReleaseStrategy, RestrictedPods, Rollout, Sidecar, StartupSequence,
 } from '../src';
 
 /**
@@ -72,6 +72,7 @@ const PATTERNS: { [name: string]: (chart: Chart, w: kplus.Deployment) => void } 
     mountPath: '/etc/app',
   }),
   'RestrictedPods': (c) => RestrictedPods.applyTo(c),
+  'Rollout': (c, w) => new Rollout(c, 'rollout', { workload: w, strategy: ReleaseStrategy.recreate() }),
 };
 
 function build(order: string[]): any[] {

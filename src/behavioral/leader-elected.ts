@@ -9,6 +9,7 @@ import {
 import {
   HighAvailabilityDefaults, WorkloadPatternProps, apiClientDeployment, patternLabels,
 } from '../core/workload-pattern';
+import { ReleaseStrategy, applyReleaseStrategy } from '../release/release-strategy';
 import { HighlyAvailable } from '../scaling/highly-available';
 
 /**
@@ -46,6 +47,13 @@ export interface LeaderElectedProps extends WorkloadPatternProps, HighAvailabili
    * @default 2
    */
   readonly replicas?: number;
+
+  /**
+   * How a new release replaces the pods: `ReleaseStrategy.ramped()` keeps a standby while the
+   * leader moves (needs readiness probes), `ReleaseStrategy.recreate()` stops every replica first.
+   * @default - cdk8s-plus's rolling update (25% surge, 25% unavailable)
+   */
+  readonly strategy?: ReleaseStrategy;
 
   /**
    * The name of the Lease the replicas compete for.
@@ -189,6 +197,7 @@ export class LeaderElected extends Construct {
       [LEASE_ENV.POD_NAMESPACE]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
     };
     this.deployment = apiClientDeployment(this, props, { replicas, serviceAccount: this.serviceAccount, env, labels });
+    if (props.strategy !== undefined) applyReleaseStrategy(this, 'strategy', this.deployment, props.strategy);
 
     if (props.electorSidecar) {
       const port = validatePort(this, 'electorSidecar.port', props.electorSidecar.port ?? 4040);

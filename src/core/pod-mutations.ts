@@ -91,6 +91,8 @@ export class PodMutations {
   }
 
   private readonly podFields = new Map<string, Setting>();
+  private readonly workloadFields = new Map<string, Setting>();
+  private readonly checks: Array<{ readonly by: string; readonly check: (manifest: any) => void }> = [];
   private readonly annotations = new Map<string, Setting>();
   private readonly spreads = new Map<string, Setting>();
   private readonly containerFields = new Map<string, Map<string, Setting>>();
@@ -205,6 +207,24 @@ export class PodMutations {
   /** Sets a pod-spec field (by its name in the manifest, e.g. `terminationGracePeriodSeconds`). */
   public setPodField(by: string, field: string, value: any): void {
     this.set(this.podFields, by, field, field, value);
+  }
+
+  /**
+   * Sets a field of the workload's own spec, outside the pod template (e.g. a Deployment's
+   * `strategy`, `minReadySeconds`, `progressDeadlineSeconds`), with the same conflict rules as
+   * pod fields.
+   */
+  public setWorkloadField(by: string, field: string, value: any): void {
+    this.set(this.workloadFields, by, field, `spec.${field}`, value);
+  }
+
+  /**
+   * Adds a check of the rendered manifest (after every mutation), run before any file is
+   * written; it throws (through `invalidInput`) to fail the synthesis.
+   */
+  public addCheck(by: string, check: (manifest: any) => void): void {
+    this.checks.push({ by, check });
+    this.hook();
   }
 
   /** Sets an annotation of the pod template; distinct keys merge. */
@@ -324,9 +344,17 @@ export class PodMutations {
   }
 
   private render(json: any): any {
+    const own = `${this.workload.node.path} itself (through cdk8s-plus)`;
+    for (const [field, s] of sorted(this.workloadFields)) {
+      const existing = json.spec?.[field];
+      if (existing !== undefined && canonical(existing) !== canonical(s.value) && !isPlusDefault(`spec.${field}`, existing)) {
+        invalidInput(s.by, `spec.${field}`, s.value, `conflicts with ${formatValue(existing)} set by ${own}: give the field one value`);
+      }
+      json.spec[field] = clone(s.value);
+      orderKeys(json.spec);
+    }
     const spec = podSpecOfManifest(json);
     if (spec === undefined) return json;
-    const own = `${this.workload.node.path} itself (through cdk8s-plus)`;
 
     for (const [field, s] of sorted(this.podFields)) {
       if (spec[field] !== undefined && canonical(spec[field]) !== canonical(s.value) && !isPlusDefault(field, spec[field])) {
@@ -396,6 +424,7 @@ export class PodMutations {
 
     if (this.restriction) this.harden(spec, this.restriction);
     sortKeysInPlace(spec);
+    for (const c of this.checks) c.check(json);
     return json;
   }
 
@@ -445,11 +474,16 @@ export class PodMutations {
 
 /**
  * Whether a value is one cdk8s-plus-28 writes when the user sets nothing, which a pattern may
- * replace: a grace period of 30 s, and the TCP startup probe it gives every container with a
- * port. (An explicit setting equal to the default cannot be told apart from it.)
+ * replace: a grace period of 30 s, the TCP startup probe it gives every container with a
+ * port, and a Deployment's rolling update of 25%/25% with no minimum ready time and a
+ * 600 s progress deadline. (An explicit setting equal to the default cannot be told apart
+ * from it.)
  */
 function isPlusDefault(field: string, value: any, container?: any): boolean {
   if (field === 'terminationGracePeriodSeconds') return value === 30;
+  if (field === 'spec.strategy') return canonical(value) === canonical({ rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' }, type: 'RollingUpdate' });
+  if (field === 'spec.minReadySeconds') return value === 0;
+  if (field === 'spec.progressDeadlineSeconds') return value === 600;
   if (field === 'startupProbe' && container) {
     const port = container.ports?.[0]?.containerPort;
     return canonical(value) === canonical({ failureThreshold: 3, tcpSocket: { port } });

@@ -71,6 +71,11 @@ export const RULES: RuleInfo[] = [
     fix: 'Use the metadata.name and a port name or number of a Service in the same app and namespace.',
   },
   {
+    id: 'route-backend-exists',
+    description: 'A Gateway API HTTPRoute sends requests to Services (and ports) that exist in the synthesized manifests.',
+    fix: 'Use the metadata.name and a port of a Service in the same app and namespace as spec.rules[].backendRefs[] (or give the namespace of one that is deployed separately, with a ReferenceGrant).',
+  },
+  {
     id: 'rolebinding-refs-exist',
     description: 'A RoleBinding binds a Role, and (Cluster)RoleBindings bind ServiceAccounts, that exist in the synthesized manifests (ClusterRoles may be external).',
     fix: 'Use the metadata.name of a Role and of ServiceAccounts in the same app and namespace.',
@@ -344,6 +349,21 @@ export function checkManifests(manifests: any[], options: CheckOptions = {}): Fi
           : port.number === undefined || ports.some(p => p.port === port.number);
         if (!found) add('ingress-backend-exists', index, m, `${field}.port`, `${show(port)} is not a port of Service/${svcRef.name}`);
       }
+    }
+
+    // route-backend-exists
+    if (m.kind === 'HTTPRoute' && String(m.apiVersion).startsWith('gateway.networking.k8s.io/')) {
+      (m.spec?.rules ?? []).forEach((r: any, i: number) => (r.backendRefs ?? []).forEach((b: any, j: number) => {
+        const field = `spec.rules[${i}].backendRefs[${j}]`;
+        if ((b.group ?? '') !== '' || (b.kind ?? 'Service') !== 'Service') return; // other kinds: implementation-specific
+        if (b.namespace !== undefined && b.namespace !== ns(m)) return; // another namespace: deployed separately
+        const svc = existing('Service', b.name, ns(m));
+        if (!svc) {
+          add('route-backend-exists', index, m, field, `points at Service/${b.name}, which is not in the synthesized manifests`);
+        } else if (b.port !== undefined && !(svc.spec?.ports ?? []).some((p: any) => p.port === b.port)) {
+          add('route-backend-exists', index, m, `${field}.port`, `${b.port} is not a port of Service/${b.name}`);
+        }
+      }));
     }
 
     // rolebinding-refs-exist

@@ -47,7 +47,7 @@ test('a restricted, wired Deployment and Service pass every rule', () => {
 test('every rule has an id, a description and a fix', () => {
   expect(RULES.map(r => r.id)).toEqual([
     'restricted-pod-security', 'selector-matches-template', 'service-selects-pods', 'pdb-selects-pods',
-    'scale-target-exists', 'ingress-backend-exists', 'rolebinding-refs-exist', 'image-pinned',
+    'scale-target-exists', 'ingress-backend-exists', 'route-backend-exists', 'rolebinding-refs-exist', 'image-pinned',
     'container-requests', 'memory-limit', 'volume-mounts-exist', 'port-names-valid', 'readiness-probe',
   ]);
   for (const r of RULES) {
@@ -197,6 +197,26 @@ describe('ingress-backend-exists', () => {
     ]);
     expect(messages([...base, ingress('web-svc', { number: 8443 })], 'ingress-backend-exists')).toEqual([
       'Ingress/web-ing: spec.rules[0].http.paths[0].backend.service.port {"number":8443} is not a port of Service/web-svc',
+    ]);
+  });
+});
+
+describe('route-backend-exists', () => {
+  const route = (backendRefs: any[]) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'web-route' },
+    spec: { parentRefs: [{ name: 'public' }], rules: [{ backendRefs }] },
+  });
+  test('missing Services and ports are named; other namespaces and kinds are left alone', () => {
+    const base = [deployment(), service({ app: 'web' })];
+    expect(messages([...base, route([{ name: 'web-svc', port: 80, weight: 90 }])], 'route-backend-exists')).toEqual([]);
+    expect(messages([...base, route([{ name: 'other', namespace: 'elsewhere', port: 80 }, { group: 'example.io', kind: 'Bucket', name: 'b' }])], 'route-backend-exists')).toEqual([]);
+    expect(messages([...base, route([{ name: 'web-svc', port: 80 }, { name: 'canary', port: 80 }])], 'route-backend-exists')).toEqual([
+      'HTTPRoute/web-route: spec.rules[0].backendRefs[1] points at Service/canary, which is not in the synthesized manifests',
+    ]);
+    expect(messages([...base, route([{ name: 'web-svc', port: 8443 }])], 'route-backend-exists')).toEqual([
+      'HTTPRoute/web-route: spec.rules[0].backendRefs[0].port 8443 is not a port of Service/web-svc',
     ]);
   });
 });

@@ -5,6 +5,7 @@ import { factory, harness, labelled, Recipe, show } from './recipes';
 import {
   AmbassadorProxy, CompletionMode, ControllerReplication, CustomResourceDefinition, CustomResourceScope, DaemonUpdateStrategy,
   HealthProbe, JobRestartPolicy, JsonSchema, PrinterColumnType, ResourcePreset, SingletonEviction, SingletonGuarantee, WorkQueueMode,
+  BlueGreenColor, ReleaseStrategy, RequestMatch, TrafficRouting,
 } from '../../src';
 
 /*
@@ -1119,4 +1120,112 @@ export function restrictedPodsScenarios(): Arb<RestrictedScenario> {
     scope: weighted<RestrictedScenario['scope']>([8, fc.constant('chart')], [2, fc.constant('workload')], [1, fc.constant('nothing')]),
     props: weighted<unknown>([9, securityOptions], [1, fc.constantFrom<unknown>(null, 'restricted', 42)]),
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Release patterns
+
+const amount: Arb<unknown> = validOr(
+  fc.oneof(fc.integer({ min: 0, max: 3 }).map(n => factory(`PercentOrAbsolute.absolute(${n})`, () => kplus.PercentOrAbsolute.absolute(n))),
+    fc.constantFrom(0, 25, 50, 100).map(n => factory(`PercentOrAbsolute.percent(${n})`, () => kplus.PercentOrAbsolute.percent(n)))),
+  fc.constantFrom(-1, 1.5, 150).map(n => factory(`PercentOrAbsolute.absolute(${n})`, () => kplus.PercentOrAbsolute.absolute(n))),
+);
+
+/** ReleaseStrategy.recreate() or .ramped(options). */
+export const releaseStrategy: Arb<unknown> = validOr(fc.oneof(
+  fc.constant(factory('ReleaseStrategy.recreate()', () => ReleaseStrategy.recreate())),
+  partial({ maxSurge: amount, maxUnavailable: amount, minReady: durationArb([0, 5, 10]), progressDeadline: durationArb([1, 60, 600]) })
+    .map(o => factory(`ReleaseStrategy.ramped(${show(o)})`, ctx => ReleaseStrategy.ramped(ctx.materialize(o))))),
+fc.constantFrom<unknown>('Recreate', { type: 'RollingUpdate' }));
+
+// Mostly one container with a port and a readiness probe, as a released web app has.
+const trackContainer: Arb<unknown> = fc.tuple(
+  containerSpec({ names: ['web'], ports: 'named', probeWeight: 10 }),
+  weighted<boolean>([9, fc.constant(true)], [1, fc.constant(false)]),
+  userProbe,
+).map(([c, ready, probe]) => (ready && c !== null && typeof c === 'object' && !Array.isArray(c) ? { ...c, readiness: (c as any).readiness ?? probe } : c));
+const trackArb: Arb<unknown> = validOr(partial({
+  containers: weighted<unknown>(
+    [6, fc.array(trackContainer, { minLength: 1, maxLength: 1 })],
+    [1, containerList({ names: ['web', 'app'], ports: 'named', probeWeight: 8 })],
+  ),
+  replicas: weighted<unknown>([4, fc.constant(undefined)], [2, fc.constantFrom(1, 2, 3)], [1, count(fc.constantFrom(0, 1))]),
+}, ['containers']), fc.constantFrom<unknown>('web:1', [], null));
+
+/** Two tracks, usually of one container spec (a release changes the image, not the port). */
+function twoTracks(first: string, second: string): Arb<Props> {
+  return fc.tuple(trackArb, weighted<unknown>([3, fc.constant(undefined)], [1, trackArb]))
+    .map(([a, b]) => ({ [first]: a, [second]: b === undefined ? a : b }));
+}
+
+const gatewayRouting: Arb<unknown> = partial({
+  gateway: validOr(partial({ name: dnsName(['public', 'edge.gw']), namespace: dnsName(['infra']), sectionName: dnsName(['http', 'https']) }, ['name']), fc.constantFrom<unknown>('public', null)),
+  hostnames: validOr(fc.array(fc.constantFrom('shop.example.com', '*.example.com', 'a.b.c'), { maxLength: 2 }), fc.constantFrom<unknown>(['10.0.0.1'], ['Bad Host'], 'shop.example.com')),
+  pathPrefix: validOr(fc.constantFrom('/', '/api'), fc.constantFrom<unknown>('api', '', 42)),
+}, ['gateway']).map(o => factory(`TrafficRouting.gatewayApi(${show(o)})`, ctx => TrafficRouting.gatewayApi(ctx.materialize(o))));
+const nginxRouting: Arb<unknown> = partial({
+  host: validOr(fc.constantFrom('shop.example.com'), fc.constantFrom<unknown>('10.1.2.3', 'UPPER')),
+  pathPrefix: validOr(fc.constantFrom('/', '/shop'), fc.constantFrom<unknown>('shop')),
+  ingressClassName: dnsName(['nginx', 'public']),
+}).map(o => factory(`TrafficRouting.ingressNginx(${show(o)})`, ctx => TrafficRouting.ingressNginx(ctx.materialize(o))));
+const ratioRouting: Arb<unknown> = count(fc.constantFrom(2, 4, 10, 20))
+  .map(n => factory(`TrafficRouting.replicaRatio({ replicas: ${show(n)} })`, () => TrafficRouting.replicaRatio({ replicas: n as number })));
+const routingArb: Arb<unknown> = validOr(fc.oneof(gatewayRouting, nginxRouting, ratioRouting), fc.constantFrom<unknown>('gateway', {}));
+
+const requestMatch: Arb<unknown> = validOr(
+  fc.tuple(fc.constantFrom('header', 'cookie'), weighted<string>([6, fc.constantFrom('x-variant', 'beta')], [1, fc.constantFrom('has space', '')]),
+    weighted<string>([6, fc.constantFrom('b', 'always')], [1, fc.constantFrom(' b', '', 'a;b')]))
+    .map(([kind, name, value]) => factory(`RequestMatch.${kind}(${show(name)}, ${show(value)})`,
+      () => (kind === 'header' ? RequestMatch.header(name, value) : RequestMatch.cookie(name, value)))),
+  fc.constantFrom<unknown>({ kind: 'header', name: 'x', value: 'y' }, 'x-variant: b'),
+);
+
+function releaseProps(own: Record<string, Arb<unknown>>, required: string[]): Arb<Props> {
+  return partial({
+    resources: presetArb,
+    security: securityOptions,
+    appName: labelValue,
+    partOf: labelValue,
+    port: port,
+    strategy: rarely(releaseStrategy),
+    highAvailability: bool,
+    ...own,
+  }, required);
+}
+
+export function rolloutScenarios(): Arb<Scenario> {
+  const props = partial({
+    workload: workloadWithNames(baseWorkloadSpec.map(s => ({ ...s, kind: 'Deployment' as const }))).map(([w]) => w),
+    strategy: releaseStrategy,
+  }, ['workload', 'strategy']);
+  return rec({ props: withBrokenProps(props, ['workload', 'strategy']) });
+}
+
+/** Release props with two tracks that usually share one container spec. */
+function releaseWithTracks(first: string, second: string, own: Record<string, Arb<unknown>>, required: string[]): Arb<Props> {
+  return fc.tuple(twoTracks(first, second), releaseProps(own, required.filter(k => k !== first && k !== second)))
+    .map(([tracks, rest]) => ({ ...tracks, ...rest }));
+}
+
+export function blueGreenScenarios(): Arb<Scenario> {
+  const req = ['blue', 'green'];
+  return workloadScenarios(releaseWithTracks('blue', 'green', {
+    active: validOr(fc.constantFrom(BlueGreenColor.BLUE, BlueGreenColor.GREEN), fc.constantFrom<unknown>('purple', 0)),
+    replicas: count(fc.constantFrom(1, 2, 3)),
+    scaleIdleToZero: bool,
+    routing: rarely(routingArb),
+  }, req), req);
+}
+
+export function canaryScenarios(): Arb<Scenario> {
+  const req = ['stable', 'canary', 'weight', 'routing'];
+  return workloadScenarios(releaseWithTracks('stable', 'canary', {
+    weight: validOr(fc.constantFrom(0, 5, 10, 20, 50, 100), fc.constantFrom<unknown>(-1, 101, 12.5, '10%')),
+    routing: routingArb,
+  }, req), req);
+}
+
+export function abTestScenarios(): Arb<Scenario> {
+  const req = ['a', 'b', 'match', 'routing'];
+  return workloadScenarios(releaseWithTracks('a', 'b', { match: requestMatch, routing: routingArb }, req), req);
 }

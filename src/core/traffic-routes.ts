@@ -1,0 +1,128 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { StandardLabels, StandardLabelsProps } from './labels';
+import {
+  HttpRoute, HttpRouteSpecRules, HttpRouteSpecRulesMatches, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesPathType,
+} from '../imports/gateway-api';
+
+/** A Service port that a route sends requests to, with its share. */
+export interface RouteBackend {
+  readonly service: kplus.Service;
+  readonly port: number;
+  /** Proportional share among the rule's backends (Gateway API `weight`). */
+  readonly weight?: number;
+}
+
+/** A header or cookie that selects requests. */
+export interface RouteMatch {
+  readonly kind: string;
+  readonly name: string;
+  readonly value: string;
+}
+
+/** One rule: requests matching `match` (all requests without one) go to the backends. */
+export interface RouteRule {
+  readonly match?: RouteMatch;
+  readonly backends: RouteBackend[];
+}
+
+/** Where a Gateway API route attaches and what it answers. */
+export interface HttpRouteOptions {
+  readonly gateway: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
+  readonly hostnames?: string[];
+  readonly pathPrefix?: string;
+}
+
+/**
+ * The one place that writes Gateway API HTTPRoutes (typed by the classes generated from the
+ * real CRDs, src/imports/gateway-api.ts). Rules with a match come first in the order given; the
+ * Gateway API also ranks by match specificity, so a header rule wins over the catch-all anyway.
+ */
+export function createHttpRoute(scope: Construct, id: string, options: HttpRouteOptions, rules: RouteRule[], labels: StandardLabelsProps): ApiObject {
+  const path = { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: options.pathPrefix ?? '/' };
+  const specRules: HttpRouteSpecRules[] = rules.map(rule => {
+    const match: HttpRouteSpecRulesMatches = rule.match ? { path, headers: [headerMatch(rule.match)] } : { path };
+    return {
+      matches: [match],
+      backendRefs: rule.backends.map(b => ({
+        name: b.service.name,
+        port: b.port,
+        ...(b.weight !== undefined ? { weight: b.weight } : {}),
+      })),
+    };
+  });
+  const route = new HttpRoute(scope, id, {
+    metadata: { labels: StandardLabels.of(labels) },
+    spec: {
+      parentRefs: [{
+        name: options.gateway.name,
+        ...(options.gateway.namespace !== undefined ? { namespace: options.gateway.namespace } : {}),
+        ...(options.gateway.sectionName !== undefined ? { sectionName: options.gateway.sectionName } : {}),
+      }],
+      ...(options.hostnames && options.hostnames.length > 0 ? { hostnames: [...options.hostnames] } : {}),
+      rules: specRules,
+    },
+  });
+  return route;
+}
+
+function headerMatch(match: RouteMatch) {
+  if (match.kind === 'header') return { type: HttpRouteSpecRulesMatchesHeadersType.EXACT, name: match.name, value: match.value };
+  // No cookie match in the Gateway API: the Cookie header, as a regular expression (RE2).
+  const esc = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+  return {
+    type: HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION,
+    name: 'Cookie',
+    value: `(^|;\\s*)${esc(match.name)}=${esc(match.value)}(;|$)`,
+  };
+}
+
+/** Where an ingress-nginx Ingress routes. */
+export interface NginxIngressOptions {
+  readonly host?: string;
+  readonly pathPrefix?: string;
+  readonly ingressClassName?: string;
+}
+
+/** What makes an Ingress the canary of another one with the same host and path. */
+export interface NginxCanary {
+  /** Percent of requests. */
+  readonly weight?: number;
+  /** Requests with this header value or cookie. */
+  readonly match?: RouteMatch;
+}
+
+const CANARY = 'nginx.ingress.kubernetes.io/canary';
+
+/**
+ * An ingress-nginx Ingress for one backend; with `canary`, the canary Ingress of the same host
+ * and path (the `nginx.ingress.kubernetes.io/canary*` annotations; header beats cookie beats
+ * weight). The one place that writes them.
+ */
+export function createNginxIngress(
+  scope: Construct, id: string, options: NginxIngressOptions, backend: RouteBackend, canary: NginxCanary | undefined, labels: StandardLabelsProps,
+): kplus.Ingress {
+  const annotations: { [key: string]: string } = {};
+  if (canary) {
+    annotations[CANARY] = 'true';
+    if (canary.weight !== undefined) annotations[`${CANARY}-weight`] = String(canary.weight);
+    if (canary.match?.kind === 'header') {
+      annotations[`${CANARY}-by-header`] = canary.match.name;
+      annotations[`${CANARY}-by-header-value`] = canary.match.value;
+    } else if (canary.match?.kind === 'cookie') {
+      annotations[`${CANARY}-by-cookie`] = canary.match.name;
+    }
+  }
+  const ingress = new kplus.Ingress(scope, id, {
+    metadata: { labels: StandardLabels.of(labels), annotations },
+    className: options.ingressClassName ?? 'nginx',
+    rules: [{
+      host: options.host,
+      path: options.pathPrefix ?? '/',
+      pathType: kplus.HttpIngressPathType.PREFIX,
+      backend: kplus.IngressBackend.fromService(backend.service, { port: backend.port }),
+    }],
+  });
+  return ingress;
+}

@@ -14,7 +14,7 @@ export { HighlyAvailable, HighlyAvailableProps } from './scaling/highly-availabl
 
 // Release patterns
 export { ReleaseStrategy, RampedOptions, Rollout, RolloutProps } from './release/release-strategy';
-export { TrafficRouting, GatewayParentRef, GatewayRoutingOptions, IngressNginxRoutingOptions, ReplicaRatioRoutingOptions, RequestMatch } from './release/traffic-routing';
+export { TrafficRouting, GatewayRoutingOptions, IngressNginxRoutingOptions, ReplicaRatioRoutingOptions, RequestMatch } from './release/traffic-routing';
 export { ReleaseTrackProps, ReleaseProps, ITrackAttachment } from './release/release-track';
 export { BlueGreenDeployment, BlueGreenDeploymentProps, BlueGreenColor } from './release/blue-green-deployment';
 export { CanaryDeployment, CanaryDeploymentProps } from './release/canary-deployment';

@@ -69,7 +69,7 @@ export class RolloutsChart extends Chart {
         listeners: [{ name: 'http', port: 8000, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } } }],
       },
     });
-    const gateway = (host: string) => TrafficRouting.gatewayApi({ gateway: { name: GATEWAY, sectionName: 'http' }, hostnames: [host] });
+    const gateway = (host: string) => TrafficRouting.gatewayApi({ gatewayName: GATEWAY, listenerName: 'http', hostnames: [host] });
 
     plainRelease(this, 'recreate', versions.plain, 1, ReleaseStrategy.recreate());
     plainRelease(this, 'ramped', versions.plain, 2, ReleaseStrategy.ramped({

@@ -29,7 +29,9 @@ export interface RouteRule {
 
 /** Where a Gateway API route attaches and what it answers. */
 export interface HttpRouteOptions {
-  readonly gateway: { readonly name: string; readonly namespace?: string; readonly sectionName?: string };
+  readonly gatewayName: string;
+  readonly gatewayNamespace?: string;
+  readonly listenerName?: string;
   readonly hostnames?: string[];
   readonly pathPrefix?: string;
 }
@@ -56,9 +58,9 @@ export function createHttpRoute(scope: Construct, id: string, options: HttpRoute
     metadata: { labels: StandardLabels.of(labels) },
     spec: {
       parentRefs: [{
-        name: options.gateway.name,
-        ...(options.gateway.namespace !== undefined ? { namespace: options.gateway.namespace } : {}),
-        ...(options.gateway.sectionName !== undefined ? { sectionName: options.gateway.sectionName } : {}),
+        name: options.gatewayName,
+        ...(options.gatewayNamespace !== undefined ? { namespace: options.gatewayNamespace } : {}),
+        ...(options.listenerName !== undefined ? { sectionName: options.listenerName } : {}),
       }],
       ...(options.hostnames && options.hostnames.length > 0 ? { hostnames: [...options.hostnames] } : {}),
       rules: specRules,

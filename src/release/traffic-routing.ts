@@ -2,32 +2,24 @@ import { IConstruct } from 'constructs';
 import { invalid, isDnsLabel, isDnsSubdomain, validateProps } from '../core/validation';
 
 /**
- * A Gateway API Gateway (or one of its listeners) that routes attach to (`parentRefs`).
- */
-export interface GatewayParentRef {
-  /** The Gateway's name. */
-  readonly name: string;
-
-  /**
-   * The Gateway's namespace. Routes in another namespace need the listener's
-   * `allowedRoutes.namespaces` to admit them.
-   * @default - the route's namespace
-   */
-  readonly namespace?: string;
-
-  /**
-   * One listener of the Gateway, by name.
-   * @default - every listener that admits the route
-   */
-  readonly sectionName?: string;
-}
-
-/**
  * Options of `TrafficRouting.gatewayApi()`.
  */
 export interface GatewayRoutingOptions {
-  /** The Gateway the HTTPRoute attaches to. */
-  readonly gateway: GatewayParentRef;
+  /** The name of the Gateway the HTTPRoute attaches to (`parentRefs[0].name`). */
+  readonly gatewayName: string;
+
+  /**
+   * The Gateway's namespace. A route in another namespace needs the listener's
+   * `allowedRoutes.namespaces` to admit it.
+   * @default - the route's namespace
+   */
+  readonly gatewayNamespace?: string;
+
+  /**
+   * One listener of the Gateway, by name (`parentRefs[0].sectionName`).
+   * @default - every listener of the Gateway that admits the route
+   */
+  readonly listenerName?: string;
 
   /**
    * Host names the route answers (`Host` header), e.g. `shop.example.com` or `*.example.com`.
@@ -126,12 +118,11 @@ export class TrafficRouting {
    */
   public _checked(scope: IConstruct, field: string): any {
     const o = this.options;
-    validateProps(scope as any, o, this.kind === 'gatewayApi' ? ['gateway'] : this.kind === 'replicaRatio' ? ['replicas'] : []);
+    validateProps(scope as any, o, this.kind === 'gatewayApi' ? ['gatewayName'] : this.kind === 'replicaRatio' ? ['replicas'] : []);
     if (this.kind === 'gatewayApi') {
-      validateProps(scope as any, o.gateway, ['name']);
-      if (!isDnsSubdomain(o.gateway.name)) invalid(scope, `${field}.gateway.name`, o.gateway.name, 'must be a DNS subdomain (a Gateway name)');
-      if (o.gateway.namespace !== undefined && !isDnsLabel(o.gateway.namespace)) invalid(scope, `${field}.gateway.namespace`, o.gateway.namespace, 'must be a DNS label (a namespace)');
-      if (o.gateway.sectionName !== undefined && !isDnsSubdomain(o.gateway.sectionName)) invalid(scope, `${field}.gateway.sectionName`, o.gateway.sectionName, 'must be a DNS subdomain (a listener name)');
+      if (!isDnsSubdomain(o.gatewayName)) invalid(scope, `${field}.gatewayName`, o.gatewayName, 'must be a DNS subdomain (a Gateway name)');
+      if (o.gatewayNamespace !== undefined && !isDnsLabel(o.gatewayNamespace)) invalid(scope, `${field}.gatewayNamespace`, o.gatewayNamespace, 'must be a DNS label (a namespace)');
+      if (o.listenerName !== undefined && !isDnsSubdomain(o.listenerName)) invalid(scope, `${field}.listenerName`, o.listenerName, 'must be a DNS subdomain (a listener name)');
       const hostnames = o.hostnames ?? [];
       if (!Array.isArray(hostnames)) invalid(scope, `${field}.hostnames`, hostnames, 'must be a list of host names');
       hostnames.forEach((h: unknown, i: number) => checkHost(scope, `${field}.hostnames[${i}]`, h, true));

@@ -1159,10 +1159,12 @@ function twoTracks(first: string, second: string): Arb<Props> {
 }
 
 const gatewayRouting: Arb<unknown> = partial({
-  gateway: validOr(partial({ name: dnsName(['public', 'edge.gw']), namespace: dnsName(['infra']), sectionName: dnsName(['http', 'https']) }, ['name']), fc.constantFrom<unknown>('public', null)),
+  gatewayName: dnsName(['public', 'edge.gw']),
+  gatewayNamespace: dnsName(['infra']),
+  listenerName: dnsName(['http', 'https']),
   hostnames: validOr(fc.array(fc.constantFrom('shop.example.com', '*.example.com', 'a.b.c'), { maxLength: 2 }), fc.constantFrom<unknown>(['10.0.0.1'], ['Bad Host'], 'shop.example.com')),
   pathPrefix: validOr(fc.constantFrom('/', '/api'), fc.constantFrom<unknown>('api', '', 42)),
-}, ['gateway']).map(o => factory(`TrafficRouting.gatewayApi(${show(o)})`, ctx => TrafficRouting.gatewayApi(ctx.materialize(o))));
+}, ['gatewayName']).map(o => factory(`TrafficRouting.gatewayApi(${show(o)})`, ctx => TrafficRouting.gatewayApi(ctx.materialize(o))));
 const nginxRouting: Arb<unknown> = partial({
   host: validOr(fc.constantFrom('shop.example.com'), fc.constantFrom<unknown>('10.1.2.3', 'UPPER')),
   pathPrefix: validOr(fc.constantFrom('/', '/shop'), fc.constantFrom<unknown>('shop')),

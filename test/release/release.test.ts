@@ -18,7 +18,7 @@ const web = (version: string, extra: Partial<kplus.ContainerProps> = {}): kplus.
   ...extra,
 });
 const track = (version: string, replicas?: number): ReleaseTrackProps => ({ containers: [web(version)], replicas });
-const gateway = (hostnames?: string[]) => TrafficRouting.gatewayApi({ gateway: { name: 'public', namespace: 'infra', sectionName: 'https' }, hostnames });
+const gateway = (hostnames?: string[]) => TrafficRouting.gatewayApi({ gatewayName: 'public', gatewayNamespace: 'infra', listenerName: 'https', hostnames });
 
 function synth(chart: Construct): any[] {
   return Testing.synth(chart as any);
@@ -214,8 +214,8 @@ describe('BlueGreenDeployment', () => {
     expect(() => new BlueGreenDeployment(chart, 'f', { blue: track('1') } as any)).toThrow('test/f: invalid green undefined: is required');
     expect(() => new BlueGreenDeployment(chart, 'g', { blue: track('1'), green: track('2'), port: 0 }))
       .toThrow(/test\/g: invalid port 0/);
-    expect(() => new BlueGreenDeployment(chart, 'h', { blue: track('1'), green: track('2'), routing: TrafficRouting.gatewayApi({ gateway: { name: 'Bad_Name' } }) }))
-      .toThrow('test/h: invalid routing.gateway.name "Bad_Name": must be a DNS subdomain (a Gateway name)');
+    expect(() => new BlueGreenDeployment(chart, 'h', { blue: track('1'), green: track('2'), routing: TrafficRouting.gatewayApi({ gatewayName: 'Bad_Name' }) }))
+      .toThrow('test/h: invalid routing.gatewayName "Bad_Name": must be a DNS subdomain (a Gateway name)');
     expect(() => new BlueGreenDeployment(chart, 'i', { blue: track('1'), green: track('2'), routing: gateway(['10.0.0.1']) }))
       .toThrow('test/i: invalid routing.hostnames[0] "10.0.0.1": must be a DNS host name, optionally starting with "*." (not an IP address)');
     expect(() => new BlueGreenDeployment(chart, 'j', { blue: track('1'), green: track('2'), routing: TrafficRouting.ingressNginx({ pathPrefix: 'api' }) }))

@@ -20,6 +20,11 @@ export { BlueGreenDeployment, BlueGreenDeploymentProps, BlueGreenColor } from '.
 export { CanaryDeployment, CanaryDeploymentProps } from './release/canary-deployment';
 export { AbTestDeployment, AbTestDeploymentProps } from './release/ab-test-deployment';
 
+// Traffic patterns
+export { ExternalService, ExternalServiceProps } from './traffic/external-service';
+export { ApiGateway, ApiGatewayProps, ApiRoute } from './traffic/api-gateway';
+export { Strangler, StranglerProps } from './traffic/strangler';
+
 // Structural (single-node) patterns
 export { Sidecar, SidecarProps, SharedVolumeOptions } from './structural/sidecar';
 export { Ambassador, AmbassadorProps } from './structural/ambassador';

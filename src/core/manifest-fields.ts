@@ -12,3 +12,11 @@ import { IConstruct } from 'constructs';
 export function setManifestField(construct: IConstruct, path: string, value: any): void {
   ApiObject.of(construct).addJsonPatch(JsonPatch.add(path, value));
 }
+
+/**
+ * Removes a field that cdk8s-plus-28 writes but that must be absent, e.g. the empty
+ * `spec.selector` of a Service whose endpoints are listed by hand (an EndpointSlice).
+ */
+export function removeManifestField(construct: IConstruct, path: string): void {
+  ApiObject.of(construct).addJsonPatch(JsonPatch.remove(path));
+}

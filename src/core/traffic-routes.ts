@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabels, StandardLabelsProps } from './labels';
 import {
+  Gateway, GatewaySpecListenersAllowedRoutesNamespacesFrom, GatewaySpecListenersTlsMode,
   HttpRoute, HttpRouteSpecRules, HttpRouteSpecRulesMatches, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesPathType,
 } from '../imports/gateway-api';
 
@@ -24,6 +25,8 @@ export interface RouteMatch {
 /** One rule: requests matching `match` (all requests without one) go to the backends. */
 export interface RouteRule {
   readonly match?: RouteMatch;
+  /** The rule's path prefix. @default - the route's `pathPrefix` */
+  readonly pathPrefix?: string;
   readonly backends: RouteBackend[];
 }
 
@@ -42,8 +45,8 @@ export interface HttpRouteOptions {
  * Gateway API also ranks by match specificity, so a header rule wins over the catch-all anyway.
  */
 export function createHttpRoute(scope: Construct, id: string, options: HttpRouteOptions, rules: RouteRule[], labels: StandardLabelsProps): ApiObject {
-  const path = { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: options.pathPrefix ?? '/' };
   const specRules: HttpRouteSpecRules[] = rules.map(rule => {
+    const path = { type: HttpRouteSpecRulesMatchesPathType.PATH_PREFIX, value: rule.pathPrefix ?? options.pathPrefix ?? '/' };
     const match: HttpRouteSpecRulesMatches = rule.match ? { path, headers: [headerMatch(rule.match)] } : { path };
     return {
       matches: [match],
@@ -78,6 +81,36 @@ function headerMatch(match: RouteMatch) {
     name: 'Cookie',
     value: `(^|;\\s*)${esc(match.name)}=${esc(match.value)}(;|$)`,
   };
+}
+
+/** A listener of a Gateway this library creates. */
+export interface GatewayListener {
+  readonly name: string;
+  readonly port: number;
+  readonly hostname?: string;
+  /** HTTPS with the certificate of this Secret (in the Gateway's namespace); HTTP without. */
+  readonly tlsSecretName?: string;
+}
+
+/**
+ * The one place that writes Gateway API Gateways: listeners admit routes of the Gateway's own
+ * namespace only (routes elsewhere need an explicit allowance, which is a platform decision).
+ */
+export function createGateway(scope: Construct, id: string, className: string, listeners: GatewayListener[], labels: StandardLabelsProps): ApiObject {
+  return new Gateway(scope, id, {
+    metadata: { labels: StandardLabels.of(labels) },
+    spec: {
+      gatewayClassName: className,
+      listeners: listeners.map(l => ({
+        name: l.name,
+        port: l.port,
+        protocol: l.tlsSecretName ? 'HTTPS' : 'HTTP',
+        ...(l.hostname !== undefined ? { hostname: l.hostname } : {}),
+        ...(l.tlsSecretName ? { tls: { mode: GatewaySpecListenersTlsMode.TERMINATE, certificateRefs: [{ kind: 'Secret', name: l.tlsSecretName }] } } : {}),
+        allowedRoutes: { namespaces: { from: GatewaySpecListenersAllowedRoutesNamespacesFrom.SAME } },
+      })),
+    },
+  });
 }
 
 /** Where an ingress-nginx Ingress routes. */
@@ -127,4 +160,29 @@ export function createNginxIngress(
     }],
   });
   return ingress;
+}
+
+/** One host/path rule of an Ingress. */
+export interface IngressEntry {
+  readonly host?: string;
+  readonly pathPrefix: string;
+  readonly backend: RouteBackend;
+}
+
+/** An Ingress with many host/path rules (an API gateway on an Ingress controller), with TLS from a Secret. */
+export function createIngress(
+  scope: Construct, id: string, className: string, entries: IngressEntry[],
+  tls: { readonly secretName: string; readonly hosts: string[] } | undefined, labels: StandardLabelsProps,
+): kplus.Ingress {
+  return new kplus.Ingress(scope, id, {
+    metadata: { labels: StandardLabels.of(labels) },
+    className,
+    rules: entries.map(e => ({
+      host: e.host,
+      path: e.pathPrefix,
+      pathType: kplus.HttpIngressPathType.PREFIX,
+      backend: kplus.IngressBackend.fromService(e.backend.service, { port: e.backend.port }),
+    })),
+    tls: tls ? [{ hosts: tls.hosts.length > 0 ? tls.hosts : undefined, secret: kplus.Secret.fromSecretName(scope, `${id}-tls`, tls.secretName) }] : undefined,
+  });
 }

@@ -14,7 +14,7 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AbTestDeployment, BlueGreenColor, BlueGreenDeployment, CanaryDeployment, ReleaseStrategy, ReleaseTrackProps,
+  AbTestDeployment, BlueGreenColor, BlueGreenDeployment, CanaryDeployment, HighlyAvailable, ReleaseStrategy, ReleaseTrackProps,
   RequestMatch, ResourcePreset, RestrictedPods, Rollout, StandardLabels, TrafficRouting,
 } from '../../src';
 
@@ -44,6 +44,7 @@ function plainRelease(scope: Construct, id: string, version: string, replicas: n
     deployment.podMetadata.addLabel(k, v);
   }
   new Rollout(scope, `${id}-rollout`, { workload: deployment, strategy });
+  if (replicas >= 2) new HighlyAvailable(scope, `${id}-ha`, { workload: deployment });
   return deployment;
 }
 
@@ -96,8 +97,8 @@ export class RolloutsChart extends Chart {
 
     new AbTestDeployment(this, 'ab', {
       appName: 'storefront',
-      a: track('1.0.0', 1),
-      b: track('2.0.0', 1),
+      a: track('1.0.0'),
+      b: track('2.0.0', 2),
       match: RequestMatch.header('x-variant', 'b'),
       routing: gateway('ab.storefront.test'),
     });

@@ -1,0 +1,82 @@
+/**
+ * microservices: an API gateway in front of three services, and a monolith being strangled.
+ * - api.shop.test: /orders, /users and /catalog, each to its own service (ApiGateway, which
+ *   creates the Gateway: class `traefik`, listener port 8000, Traefik's `web` entry point);
+ * - www.shop.test: the legacy shop, outside the cluster (ExternalService with its address), of
+ *   which /orders has already moved to the new orders service (Strangler, on the same Gateway).
+ * The legacy shop's address is the e2e node's (10.250.0.1:18081), where the behavior check runs
+ * a stand-in for it; in your cluster it is your data centre's.
+ */
+import { App, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import {
+  ApiGateway, ExternalService, HighlyAvailable, ResourcePreset, RestrictedPods, StandardLabels, Strangler, TrafficRouting,
+} from '../../src';
+
+/** A small HTTP service that answers `<name> on <pod>`, behind a ClusterIP Service. */
+function microservice(scope: Construct, name: string): kplus.Service {
+  const deployment = new kplus.Deployment(scope, name, {
+    replicas: 2,
+    containers: [{
+      name,
+      image: 'ghcr.io/cdk8s-patterns/storefront:1.0.0',
+      args: [`--name=${name}`],
+      portNumber: 8080,
+      securityContext: { user: 10001, group: 10001 },
+      resources: ResourcePreset.MICRO.toContainerResources(),
+      readiness: kplus.Probe.fromHttpGet('/ready', { port: 8080 }),
+      liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+    }],
+  });
+  for (const [k, v] of Object.entries(StandardLabels.of({ name, instance: name, component: 'server', partOf: 'shop' }))) {
+    deployment.metadata.addLabel(k, v);
+    deployment.podMetadata.addLabel(k, v);
+  }
+  new HighlyAvailable(scope, `${name}-ha`, { workload: deployment });
+  return deployment.exposeViaService({ name, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+}
+
+/** The shop's services, its API gateway and the strangled monolith. */
+export class MicroservicesChart extends Chart {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const orders = microservice(this, 'orders');
+    const users = microservice(this, 'users');
+    const catalog = microservice(this, 'catalog');
+
+    const api = new ApiGateway(this, 'api', {
+      gatewayClassName: 'traefik',
+      listenerPort: 8000,
+      hostnames: ['api.shop.test'],
+      partOf: 'shop',
+      routes: [
+        { pathPrefix: '/orders', service: orders },
+        { pathPrefix: '/users', service: users },
+        { pathPrefix: '/catalog', service: catalog },
+      ],
+    });
+
+    const legacy = new ExternalService(this, 'legacy-shop', { addresses: ['10.250.0.1'], port: 80, targetPort: 18081, partOf: 'shop' });
+    new Strangler(this, 'www', {
+      legacy: legacy.service,
+      strangled: [{ pathPrefix: '/orders', service: orders }],
+      hostnames: ['www.shop.test'],
+      routing: TrafficRouting.gatewayApi({ gatewayName: api.gateway!.name }),
+      partOf: 'shop',
+    });
+
+    RestrictedPods.applyTo(this);
+  }
+}
+
+/** Adds this example's chart to an app. */
+export function buildApp(app: App): void {
+  new MicroservicesChart(app, 'microservices');
+}
+
+if (require.main === module) {
+  const app = new App();
+  buildApp(app);
+  app.synth();
+}

@@ -11,6 +11,16 @@ export { DisruptionBudget, DisruptionBudgetProps } from './core/disruption-budge
 
 // Scaling and availability
 export { HighlyAvailable, HighlyAvailableProps } from './scaling/highly-available';
+export { ElasticScale, ElasticScaleProps } from './scaling/elastic-scale';
+export { ScalingMetric, ResourceMetricOptions, MetricSelectorOptions, PodsMetricOptions, ObjectMetricOptions, DescribedObject } from './scaling/scaling-metric';
+export { ScalingPolicy, ScalingPolicySelect, ScalingRules } from './scaling/scaling-behavior';
+export { EventDrivenScale, EventDrivenScaleProps, ScaleFallback } from './scaling/event-driven-scale';
+export {
+  ScaleTrigger, ScaleTriggerOptions, ScaleTriggerMetricType, TriggerAuthenticationKind,
+  RedisListTriggerOptions, ResourceTriggerOptions, CustomTriggerOptions,
+} from './scaling/scale-trigger';
+export { PredictableDemands, PredictableDemandsProps, PodDemand } from './scaling/predictable-demands';
+export { PriorityClass, PriorityClassProps, PreemptionPolicy } from './scaling/priority-class';
 
 // Release patterns
 export { ReleaseStrategy, RampedOptions, Rollout, RolloutProps } from './release/release-strategy';

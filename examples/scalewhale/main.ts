@@ -2,14 +2,14 @@
  * scalewhale: the platform-talk journey in four charts, each deployable on its own.
  * 1. rollout:  the whale service rolled out (1 replica, readiness-gated rolling update);
  * 2. replicas: scaled out by hand to 4 replicas, with a PDB and spread over nodes and zones;
- * 3. hpa:      scaled by a HorizontalPodAutoscaler on CPU (2 to 10 replicas, 70% of requests);
+ * 3. hpa:      scaled by a HorizontalPodAutoscaler on CPU (ElasticScale: 2 to 10 replicas, 70% of requests);
  * 4. queue:    reworked as a WorkQueue whose workers drain a Redis queue of whale pictures.
  */
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  HighlyAvailable, ResourcePreset, RestrictedPods, StandardLabels, WorkQueue,
+  ElasticScale, HighlyAvailable, ResourcePreset, RestrictedPods, ScalingMetric, StandardLabels, WorkQueue,
 } from '../../src';
 
 const IMAGE = 'ghcr.io/cdk8s-patterns/scalewhale:1.2.0';
@@ -65,11 +65,11 @@ export class HpaChart extends Chart {
     const deployment = whale(this);
     // The HPA owns the replica count; protect its minimum.
     new HighlyAvailable(this, 'whale-ha', { workload: deployment, replicas: 2 });
-    new kplus.HorizontalPodAutoscaler(this, 'whale-hpa', {
-      target: deployment,
+    new ElasticScale(this, 'whale-hpa', {
+      workload: deployment,
       minReplicas: 2,
       maxReplicas: 10,
-      metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+      metrics: [ScalingMetric.cpuUtilization(70)],
       scaleDown: { stabilizationWindow: Duration.minutes(5) },
     });
   }

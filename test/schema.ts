@@ -4,6 +4,7 @@ import { join } from 'path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { customResourceProblems } from './advanced/custom-resource-schema';
+import { realCrdFor } from './go-modules';
 
 /**
  * Strict validation of manifests against the Kubernetes 1.28 JSON schemas (unknown fields are
@@ -46,10 +47,11 @@ function validatorFor(apiVersion: string, kind: string): ValidateFunction | unde
 }
 
 /**
- * Kinds that are not part of Kubernetes 1.28 and have no schema here; validated elsewhere
- * (CRD instances against their CRDs).
+ * Kinds that are not part of Kubernetes 1.28 and have no schema here. Gateway API and KEDA
+ * objects are validated strictly against their real CRDs (test/go-modules.ts); Prometheus
+ * Operator objects are not validated.
  */
-const NO_SCHEMA_GROUPS = ['gateway.networking.k8s.io', 'keda.sh', 'monitoring.coreos.com'];
+const NO_SCHEMA_GROUPS = ['monitoring.coreos.com'];
 
 /**
  * Validates every manifest strictly against Kubernetes 1.28; throws one error listing every
@@ -68,6 +70,11 @@ export function validateManifests(manifests: any[]): void {
     const crd = crds.find(c => String(m.apiVersion).split('/')[0] === c.spec?.group && m.kind === c.spec?.names?.kind);
     if (crd) {
       problems.push(...customResourceProblems(crd, m));
+      continue;
+    }
+    const real = realCrdFor(m.apiVersion, m.kind);
+    if (real) {
+      problems.push(...customResourceProblems(real, m));
       continue;
     }
     const v = validatorFor(m.apiVersion, m.kind);

@@ -34,6 +34,8 @@ export { AbTestDeployment, AbTestDeploymentProps } from './release/ab-test-deplo
 export { ExternalService, ExternalServiceProps } from './traffic/external-service';
 export { ApiGateway, ApiGatewayProps, ApiRoute } from './traffic/api-gateway';
 export { Strangler, StranglerProps } from './traffic/strangler';
+export { NetworkSegmentation, NetworkSegmentationProps, NetworkPeer } from './traffic/network-segmentation';
+export { IRoutedBackends } from './core/routed-backends';
 
 // Structural (single-node) patterns
 export { Sidecar, SidecarProps, SharedVolumeOptions } from './structural/sidecar';

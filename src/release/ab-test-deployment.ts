@@ -5,6 +5,7 @@ import {
   BuiltTrack, ITrackAttachment, ReleaseProps, ReleaseTrackProps, attachToTracks, buildTrack, checkReleaseProps, checkSamePort, trackService,
 } from './release-track';
 import { RequestMatch, TrafficRouting } from './traffic-routing';
+import { IRoutedBackends } from '../core/routed-backends';
 import { createHttpRoute, createNginxIngress } from '../core/traffic-routes';
 import { invalid, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
@@ -39,7 +40,9 @@ export interface AbTestDeploymentProps extends ReleaseProps {
  * track is labelled `release.cdk8s-patterns.io/track: a|b`. Attach pod patterns to both with
  * `forEachTrack`.
  */
-export class AbTestDeployment extends Construct {
+export class AbTestDeployment extends Construct implements IRoutedBackends {
+  /** The Services requests are routed to (A, then B). */
+  public readonly backends: kplus.Service[];
   /** Variant A's Deployment. */
   public readonly a: kplus.Deployment;
   /** Variant B's Deployment. */
@@ -87,6 +90,7 @@ export class AbTestDeployment extends Construct {
     this.deployments = [this.a, this.b];
     this.aService = trackService(a.scope, 'service', labels, port, a.targetPort, 'a');
     this.bService = trackService(b.scope, 'service', labels, port, a.targetPort, 'b');
+    this.backends = [this.aService, this.bService];
     const match = { kind: props.match.kind, name: props.match.name, value: props.match.value };
     if (routing.kind === 'gatewayApi') {
       this.route = createHttpRoute(this, 'route', options, [

@@ -5,6 +5,7 @@ import {
   BuiltTrack, ITrackAttachment, ReleaseProps, ReleaseTrackProps, attachToTracks, buildTrack, checkReleaseProps, checkSamePort, trackService,
 } from './release-track';
 import { TrafficRouting } from './traffic-routing';
+import { IRoutedBackends } from '../core/routed-backends';
 import { createHttpRoute, createNginxIngress } from '../core/traffic-routes';
 import { invalid, validateBoolean, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
@@ -67,7 +68,9 @@ export interface BlueGreenDeploymentProps extends ReleaseProps {
  * `release.cdk8s-patterns.io/track: blue|green`; with two or more replicas it gets a
  * PodDisruptionBudget and spread. Attach pod patterns to both colors with `forEachTrack`.
  */
-export class BlueGreenDeployment extends Construct {
+export class BlueGreenDeployment extends Construct implements IRoutedBackends {
+  /** The active and the preview Service (testers reach the preview one too). */
+  public readonly backends: kplus.Service[];
   /** The blue Deployment. */
   public readonly blue: kplus.Deployment;
   /** The green Deployment. */
@@ -120,6 +123,7 @@ export class BlueGreenDeployment extends Construct {
     const idle = active === BlueGreenColor.BLUE ? BlueGreenColor.GREEN : BlueGreenColor.BLUE;
     this.activeService = trackService(this, 'active', labels, port, blue.targetPort, active);
     this.previewService = trackService(this, 'preview', labels, port, blue.targetPort, idle);
+    this.backends = [this.activeService, this.previewService];
 
     const backend = { service: this.activeService, port };
     if (routing?.kind === 'gatewayApi') {

@@ -5,6 +5,7 @@ import {
   BuiltTrack, ITrackAttachment, ReleaseProps, ReleaseTrackProps, attachToTracks, buildTrack, checkReleaseProps, checkSamePort, trackService,
 } from './release-track';
 import { TrafficRouting } from './traffic-routing';
+import { IRoutedBackends } from '../core/routed-backends';
 import { createHttpRoute, createNginxIngress } from '../core/traffic-routes';
 import { invalid, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
@@ -43,7 +44,9 @@ export interface CanaryDeploymentProps extends ReleaseProps {
  * `release.cdk8s-patterns.io/track: stable|canary`. Attach pod patterns to both tracks with
  * `forEachTrack`.
  */
-export class CanaryDeployment extends Construct {
+export class CanaryDeployment extends Construct implements IRoutedBackends {
+  /** The Services requests are routed to (stable, then canary; one with replicaRatio). */
+  public readonly backends: kplus.Service[];
   /** The stable Deployment. */
   public readonly stable: kplus.Deployment;
   /** The canary Deployment. */
@@ -114,11 +117,13 @@ export class CanaryDeployment extends Construct {
 
     if (routing.kind === 'replicaRatio') {
       this.stableService = trackService(this, 'service', labels, port, targetPort);
+      this.backends = [this.stableService];
       this.ingresses = [];
       return;
     }
     this.stableService = trackService(stable.scope, 'service', labels, port, targetPort, 'stable');
     this.canaryService = trackService(canary.scope, 'service', labels, port, targetPort, 'canary');
+    this.backends = [this.stableService, this.canaryService];
     const stableBackend = { service: this.stableService, port };
     const canaryBackend = { service: this.canaryService, port };
     if (routing.kind === 'gatewayApi') {

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabelsProps } from '../core/labels';
+import { IRoutedBackends } from '../core/routed-backends';
 import { RouteBackend, createGateway, createHttpRoute, createIngress } from '../core/traffic-routes';
 import { invalid, isDnsSubdomain, validateList, validatePort, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
@@ -104,7 +105,9 @@ interface CheckedRoute {
  * an existing Gateway; or one ingress-nginx Ingress. Cross-cutting concerns (rate limiting,
  * authentication) are implementation features: see the docs page for what each backend offers.
  */
-export class ApiGateway extends Construct {
+export class ApiGateway extends Construct implements IRoutedBackends {
+  /** The Services the routes send requests to (each once). */
+  public readonly backends: kplus.Service[];
   /** The Gateway, when `gatewayClassName` created one. */
   public readonly gateway?: ApiObject;
   /** The HTTPRoutes (Gateway API), one per distinct set of host names. */
@@ -117,6 +120,7 @@ export class ApiGateway extends Construct {
     validateProps(this, props, ['routes']);
     const labels = patternLabels(this, props, 'api-gateway');
     const routes = checkRoutes(this, 'routes', props.routes, props.hostnames);
+    this.backends = [...new Set(routes.map(r => r.backend.service))];
     const tls = props.tlsSecretName;
     if (tls !== undefined && !isDnsSubdomain(tls)) invalid(this, 'tlsSecretName', tls, 'must be a DNS subdomain (a Secret name)');
     const routing = props.routing;

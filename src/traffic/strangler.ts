@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ApiRoute, checkBackend, checkRoutes } from './api-gateway';
+import { IRoutedBackends } from '../core/routed-backends';
 import { createHttpRoute, createIngress } from '../core/traffic-routes';
 import { invalid, validateList, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
@@ -61,7 +62,9 @@ export interface StranglerProps {
  * (an `ExternalService`). Each release moves one more path (`strangled`); clients never change
  * the address they call.
  */
-export class Strangler extends Construct {
+export class Strangler extends Construct implements IRoutedBackends {
+  /** The Services requests are routed to: the migrated services, then the legacy one. */
+  public readonly backends: kplus.Service[];
   /** The HTTPRoute, with `TrafficRouting.gatewayApi()`. */
   public readonly route?: ApiObject;
   /** The Ingress, with `TrafficRouting.ingressNginx()`. */
@@ -78,6 +81,7 @@ export class Strangler extends Construct {
       if (r.pathPrefix === '/') invalid(this, `strangled[${i}].pathPrefix`, '/', 'must not be "/": the legacy application keeps the catch-all; once nothing is left for it, replace the Strangler by an ApiGateway');
       if (props.strangled[i].hostnames !== undefined) invalid(this, `strangled[${i}].hostnames`, props.strangled[i].hostnames, 'must be left out: the strangled application has one set of host names (hostnames)');
     });
+    this.backends = [...new Set([...moved.map(r => r.backend.service), legacy.service])];
     const routing = props.routing;
     if (!(routing instanceof TrafficRouting) || routing.kind === 'replicaRatio') {
       invalid(this, 'routing', routing instanceof TrafficRouting ? `TrafficRouting.${routing.kind}()` : routing, 'must be TrafficRouting.gatewayApi() or TrafficRouting.ingressNginx()');

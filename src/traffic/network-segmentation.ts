@@ -1,0 +1,294 @@
+import { ApiObject, Chart, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { StandardLabels, StandardLabelsProps } from '../core/labels';
+import { IRoutedBackends } from '../core/routed-backends';
+import { invalid, isDnsLabel, isLabelKey, isLabelValue, validateBoolean, validateList, validatePort, validateProps } from '../core/validation';
+import { patternLabels } from '../core/workload-pattern';
+
+/**
+ * Where allowed traffic comes from, or goes to: pods of a workload, a namespace, pods of another
+ * namespace, or an IP range.
+ */
+export class NetworkPeer {
+  /** The pods of a Deployment, StatefulSet, DaemonSet or Job of this namespace (by its selector). */
+  public static workload(workload: kplus.Workload): NetworkPeer {
+    return new NetworkPeer('workload', { workload });
+  }
+
+  /** Every pod of a namespace, by name (`kubernetes.io/metadata.name`, set by the API server). */
+  public static namespaceNamed(name: string): NetworkPeer {
+    return new NetworkPeer('namespace', { namespace: name });
+  }
+
+  /** Pods with these labels in a namespace, by name: e.g. the gateway implementation's pods. */
+  public static podsInNamespace(namespaceName: string, labels: { [key: string]: string }): NetworkPeer {
+    return new NetworkPeer('podsInNamespace', { namespace: namespaceName, labels });
+  }
+
+  /** An IP range in CIDR notation (off-cluster clients or endpoints, a node network). */
+  public static ipBlock(cidr: string): NetworkPeer {
+    return new NetworkPeer('ipBlock', { cidr });
+  }
+
+  /** `workload`, `namespace`, `podsInNamespace` or `ipBlock`. */
+  public readonly kind: string;
+  private readonly spec: any;
+
+  private constructor(kind: string, spec: any) {
+    this.kind = kind;
+    this.spec = spec;
+  }
+
+  /**
+   * The workload of a `workload` peer.
+   * @internal
+   */
+  public get _workload(): kplus.Workload | undefined {
+    return this.spec.workload;
+  }
+
+  /**
+   * Checks the peer; fails naming `scope` and `field`.
+   * @internal
+   */
+  public _check(scope: IConstruct, field: string): void {
+    const s = this.spec;
+    if (this.kind === 'workload') {
+      if (!(s.workload instanceof kplus.Workload)) invalid(scope, field, s.workload, 'must be a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job');
+      if (Chart.of(s.workload) !== Chart.of(scope)) invalid(scope, field, s.workload.node.path, 'must be in the same chart (namespace) as the NetworkSegmentation: use NetworkPeer.podsInNamespace for pods elsewhere');
+    }
+    if (this.kind === 'namespace' || this.kind === 'podsInNamespace') {
+      if (!isDnsLabel(s.namespace)) invalid(scope, `${field}.namespace`, s.namespace, 'must be a namespace name (a DNS label)');
+    }
+    if (this.kind === 'podsInNamespace') {
+      const labels = s.labels;
+      if (labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) invalid(scope, `${field}.labels`, labels, 'must be at least one label');
+      for (const [k, v] of Object.entries(labels)) {
+        if (!isLabelKey(k) || !isLabelValue(v)) invalid(scope, `${field}.labels`, { [k]: v }, 'must be label keys and values');
+      }
+    }
+    if (this.kind === 'ipBlock' && !isCidr(s.cidr)) invalid(scope, `${field}.cidr`, s.cidr, 'must be an IPv4 or IPv6 CIDR, e.g. 10.0.0.0/8');
+  }
+
+  /**
+   * The peer as a NetworkPolicy peer (at synthesis: workload selectors are final then).
+   * @internal
+   */
+  public _toPeer(): any {
+    const s = this.spec;
+    const nsSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+    switch (this.kind) {
+      case 'workload': return { podSelector: selectorOf(s.workload) };
+      case 'namespace': return { namespaceSelector: nsSelector(s.namespace) };
+      case 'podsInNamespace': return { namespaceSelector: nsSelector(s.namespace), podSelector: { matchLabels: { ...s.labels } } };
+      default: return { ipBlock: { cidr: s.cidr } };
+    }
+  }
+
+  /** A text naming the peer, for errors and docs. */
+  public toString(): string {
+    const s = this.spec;
+    switch (this.kind) {
+      case 'workload': return `the pods of ${s.workload?.node?.path}`;
+      case 'namespace': return `namespace ${s.namespace}`;
+      case 'podsInNamespace': return `pods ${JSON.stringify(s.labels)} of namespace ${s.namespace}`;
+      default: return `${s.cidr}`;
+    }
+  }
+}
+
+/**
+ * Props of `NetworkSegmentation`.
+ */
+export interface NetworkSegmentationProps {
+  /**
+   * Deny all ingress and egress of every pod in the chart's namespace unless a policy allows it
+   * (one NetworkPolicy with an empty pod selector and no rules).
+   * @default true
+   */
+  readonly defaultDeny?: boolean;
+
+  /**
+   * Let every pod of the namespace resolve names: egress on port 53 (UDP and TCP) to the
+   * cluster DNS pods.
+   * @default true
+   */
+  readonly allowDns?: boolean;
+
+  /**
+   * The namespace of the cluster DNS.
+   * @default 'kube-system'
+   */
+  readonly dnsNamespace?: string;
+
+  /**
+   * The labels of the cluster DNS pods (CoreDNS keeps kube-dns's).
+   * @default { 'k8s-app': 'kube-dns' }
+   */
+  readonly dnsLabels?: { [key: string]: string };
+
+  /**
+   * `app.kubernetes.io/name` of the policies.
+   * @default - the construct's id
+   */
+  readonly appName?: string;
+
+  /**
+   * `app.kubernetes.io/part-of` of the policies.
+   * @default - not set
+   */
+  readonly partOf?: string;
+}
+
+/**
+ * Network segmentation (Kubernetes Patterns, Network Segmentation): zero trust inside the
+ * namespace. Every pod is isolated by default (ingress and egress denied), DNS stays allowed, and
+ * each allowed flow is a NetworkPolicy of its own: `allowToService` lets peers reach the pods behind
+ * a Service on its target ports (and, for peers that are workloads of this namespace, lets them
+ * send it), `allowEgress` lets pods reach something outside. Selectors and ports are read from the
+ * final Service and workload manifests at synthesis, so policies follow the wiring the patterns
+ * created. NetworkPolicies need a CNI plugin that enforces them (Calico, Cilium, kube-router, ...);
+ * without one they are accepted and ignored.
+ */
+export class NetworkSegmentation extends Construct {
+  /** The default-deny policy, unless `defaultDeny: false`. */
+  public readonly defaultDeny?: ApiObject;
+  /** The DNS egress policy, unless `allowDns: false`. */
+  public readonly dnsPolicy?: ApiObject;
+  /** Every policy, in creation order. */
+  public readonly policies: ApiObject[] = [];
+
+  private readonly labels: StandardLabelsProps;
+  private readonly ids = new Map<string, number>();
+
+  constructor(scope: Construct, id: string, props: NetworkSegmentationProps = {}) {
+    super(scope, id);
+    validateProps(this, props);
+    this.labels = patternLabels(this, props, 'network-policy');
+    if (validateBoolean(this, 'defaultDeny', props.defaultDeny) ?? true) {
+      this.defaultDeny = this.policy('deny-all', () => ({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
+    }
+    if (validateBoolean(this, 'allowDns', props.allowDns) ?? true) {
+      const ns = props.dnsNamespace ?? 'kube-system';
+      const labels = props.dnsLabels ?? { 'k8s-app': 'kube-dns' };
+      const peer = NetworkPeer.podsInNamespace(ns, labels);
+      peer._check(this, 'dns');
+      this.dnsPolicy = this.policy('allow-dns', () => ({
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ to: [peer._toPeer()], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }],
+      }));
+    }
+  }
+
+  /**
+   * Lets `peers` reach the pods behind `service` on its target ports: an ingress policy on those
+   * pods and, for each peer that is a workload of this namespace, an egress policy on that
+   * workload's pods (needed under the default deny).
+   */
+  public allowToService(service: kplus.Service, peers: NetworkPeer[]): void {
+    if (!(service instanceof kplus.Service)) invalid(this, 'service', service, 'must be a cdk8s-plus Service');
+    validateList(this, 'peers', peers);
+    if (peers.length === 0) invalid(this, 'peers', [], 'must name at least one peer');
+    peers.forEach((p, i) => {
+      if (!(p instanceof NetworkPeer)) invalid(this, `peers[${i}]`, p, 'must be a NetworkPeer');
+      p._check(this, `peers[${i}]`);
+    });
+    const target = () => serviceTarget(this, service);
+    this.policy(`allow-to-${service.name}`, () => {
+      const t = target();
+      return { podSelector: { matchLabels: t.selector }, policyTypes: ['Ingress'], ingress: [{ from: peers.map(p => p._toPeer()), ports: t.ports }] };
+    });
+    for (const p of peers.filter(x => x._workload !== undefined)) {
+      this.policy(`allow-${p._workload!.name}-to-${service.name}`, () => {
+        const t = target();
+        return {
+          podSelector: selectorOf(p._workload!),
+          policyTypes: ['Egress'],
+          egress: [{ to: [{ podSelector: { matchLabels: t.selector } }], ports: t.ports }],
+        };
+      });
+    }
+  }
+
+  /**
+   * Lets a gateway's traffic (`gatewayPeers`: the gateway implementation's pods or namespace, or
+   * the node network when it runs on the nodes) reach every backend of an `ApiGateway`,
+   * `Strangler` or release pattern that runs in this namespace. Backends outside the cluster
+   * (ExternalServices) are skipped: the gateway sends to them from its own namespace.
+   */
+  public allowFromGateway(routed: IRoutedBackends, gatewayPeers: NetworkPeer[]): void {
+    const backends = routed?.backends;
+    if (!Array.isArray(backends)) invalid(this, 'routed', routed, 'must be an ApiGateway, Strangler, BlueGreenDeployment, CanaryDeployment or AbTestDeployment');
+    for (const service of backends) {
+      if (isSelectorless(service)) continue;
+      this.allowToService(service, gatewayPeers);
+    }
+  }
+
+  /**
+   * Lets the pods of `source` (a workload of this namespace) send to `destination` on `ports` (TCP): an
+   * external endpoint (`NetworkPeer.ipBlock`), another namespace, or pods of one.
+   */
+  public allowEgress(source: kplus.Workload, destination: NetworkPeer, ports: number[]): void {
+    const peer = NetworkPeer.workload(source);
+    peer._check(this, 'source');
+    if (!(destination instanceof NetworkPeer)) invalid(this, 'destination', destination, 'must be a NetworkPeer');
+    destination._check(this, 'destination');
+    validateList(this, 'ports', ports);
+    if (ports.length === 0) invalid(this, 'ports', [], 'must list at least one port');
+    ports.forEach((p, i) => validatePort(this, `ports[${i}]`, p));
+    this.policy(`allow-${source.name}-egress`, () => ({
+      podSelector: selectorOf(source),
+      policyTypes: ['Egress'],
+      egress: [{ to: [destination._toPeer()], ports: ports.map(port => ({ port, protocol: 'TCP' })) }],
+    }));
+  }
+
+  private policy(base: string, spec: () => any): ApiObject {
+    const n = this.ids.get(base) ?? 0;
+    this.ids.set(base, n + 1);
+    const obj = new ApiObject(this, n === 0 ? base : `${base}-${n}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { labels: StandardLabels.of(this.labels) },
+      spec: Lazy.any({ produce: spec }),
+    });
+    this.policies.push(obj);
+    return obj;
+  }
+}
+
+/** A workload's pod selector, as NetworkPolicy wants it. */
+function selectorOf(workload: kplus.Workload): any {
+  const expressions = workload.matchExpressions;
+  return {
+    matchLabels: { ...workload.matchLabels },
+    ...(expressions.length > 0 ? { matchExpressions: expressions.map(e => ({ key: e.key, operator: e.operator, values: e.values })) } : {}),
+  };
+}
+
+/** The pods and ports behind a Service, from its final manifest. */
+function serviceTarget(scope: IConstruct, service: kplus.Service): { selector: { [k: string]: string }; ports: any[] } {
+  const spec = ApiObject.of(service).toJson().spec ?? {};
+  const selector = spec.selector ?? {};
+  if (Object.keys(selector).length === 0) {
+    invalid(scope, 'service', service.node.path, 'must select pods: a Service without a selector (an ExternalService) has no pods to protect; use allowEgress to reach it');
+  }
+  const ports = (spec.ports ?? []).map((p: any) => ({ port: p.targetPort ?? p.port, protocol: p.protocol ?? 'TCP' }));
+  return { selector, ports };
+}
+
+/** Whether a Service has no selector (an ExternalService): its final manifest says. */
+function isSelectorless(service: kplus.Service): boolean {
+  return Object.keys(ApiObject.of(service).toJson().spec?.selector ?? {}).length === 0;
+}
+
+function isCidr(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  const m4 = value.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/);
+  if (m4) return m4.slice(1, 5).every(x => Number(x) <= 255) && Number(m4[5]) <= 32;
+  const m6 = value.match(/^([0-9a-f:]+)\/(\d{1,3})$/i);
+  return !!m6 && m6[1].includes(':') && Number(m6[2]) <= 128;
+}

@@ -1,0 +1,119 @@
+import { Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ApiGateway, CanaryDeployment, ExternalService, NetworkPeer, NetworkSegmentation, Strangler, TrafficRouting } from '../../src';
+import { validateManifests } from '../schema';
+
+const synth = (c: Construct): any[] => Testing.synth(c as any);
+const policies = (ms: any[]) => ms.filter(m => m.kind === 'NetworkPolicy');
+const byName = (ms: any[], part: string) => {
+  const found = policies(ms).filter(p => p.metadata.name.includes(part));
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+
+function app(scope: Construct, id: string): { deployment: kplus.Deployment; service: kplus.Service } {
+  const deployment = new kplus.Deployment(scope, id, {
+    containers: [{ image: `shop/${id}:1.0.0`, portNumber: 8080, readiness: kplus.Probe.fromHttpGet('/ready') }],
+  });
+  return { deployment, service: deployment.exposeViaService({ name: id, ports: [{ port: 80, targetPort: 8080 }] }) };
+}
+
+describe('NetworkSegmentation', () => {
+  test('default deny for ingress and egress, DNS allowed to the cluster DNS pods', () => {
+    const chart = Testing.chart();
+    const seg = new NetworkSegmentation(chart, 'zero-trust');
+    const ms = synth(chart);
+    expect(() => validateManifests(ms)).not.toThrow();
+    expect(byName(ms, 'deny-all').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(byName(ms, 'allow-dns').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+      }],
+    });
+    expect(seg.policies).toHaveLength(2);
+  });
+
+  test('a workload of the namespace reaches a Service: ingress on its pods and egress from the caller, on the target port', () => {
+    const chart = Testing.chart();
+    const api = app(chart, 'api');
+    const web = app(chart, 'web');
+    const seg = new NetworkSegmentation(chart, 'seg', { allowDns: false });
+    seg.allowToService(api.service, [NetworkPeer.workload(web.deployment), NetworkPeer.namespaceNamed('monitoring')]);
+    const ms = synth(chart);
+    expect(() => validateManifests(ms)).not.toThrow();
+    const apiPods = ms.find(m => m.kind === 'Deployment' && m.metadata.name.includes('api')).spec.selector.matchLabels;
+    const webPods = ms.find(m => m.kind === 'Deployment' && m.metadata.name.includes('web')).spec.selector.matchLabels;
+    expect(byName(ms, 'allow-to-api').spec).toEqual({
+      podSelector: { matchLabels: apiPods },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: webPods } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+    });
+    expect(byName(ms, 'allow-test-web').spec).toEqual({
+      podSelector: { matchLabels: webPods },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: apiPods } }], ports: [{ port: 8080, protocol: 'TCP' }] }],
+    });
+  });
+
+  test('derived from the wiring: a gateway reaches every backend in the namespace, not the ones outside', () => {
+    const chart = Testing.chart();
+    const orders = app(chart, 'orders');
+    const users = app(chart, 'users');
+    const legacy = new ExternalService(chart, 'legacy', { addresses: ['10.20.0.5'] });
+    const gw = new ApiGateway(chart, 'api', { gatewayClassName: 'traefik', routes: [{ pathPrefix: '/orders', service: orders.service }, { pathPrefix: '/users', service: users.service }] });
+    const www = new Strangler(chart, 'www', { legacy: legacy.service, strangled: [{ pathPrefix: '/orders', service: orders.service }], routing: TrafficRouting.gatewayApi({ gatewayName: 'public' }) });
+    const canary = new CanaryDeployment(chart, 'shop', {
+      stable: { containers: [{ image: 'shop/web:1', portNumber: 8080, readiness: kplus.Probe.fromHttpGet('/ready') }] },
+      canary: { containers: [{ image: 'shop/web:2', portNumber: 8080, readiness: kplus.Probe.fromHttpGet('/ready') }] },
+      weight: 10,
+      routing: TrafficRouting.gatewayApi({ gatewayName: 'public' }),
+    });
+    const seg = new NetworkSegmentation(chart, 'seg');
+    const traefik = NetworkPeer.podsInNamespace('traefik', { 'app.kubernetes.io/name': 'traefik' });
+    seg.allowFromGateway(gw, [traefik]);
+    seg.allowFromGateway(www, [traefik]);
+    seg.allowFromGateway(canary, [traefik]);
+    expect(www.backends).toEqual([orders.service, legacy.service]);
+    const ms = synth(chart);
+    expect(() => validateManifests(ms)).not.toThrow();
+    const names = policies(ms).map(p => p.metadata.name.replace(/-c8[0-9a-f]{6}$/, ''));
+    expect(names).toEqual([
+      'test-seg-deny-all', 'test-seg-allow-dns', 'test-seg-allow-to-orders', 'test-seg-allow-to-users',
+      'test-seg-allow-to-orders-1', 'test-seg-allow-to-test-shop-stable-service-c8b7df65', 'test-seg-allow-to-test-shop-canary-service-c85ed020',
+    ]);
+    const toStable = policies(ms)[5];
+    expect(toStable.spec.podSelector.matchLabels['release.cdk8s-patterns.io/track']).toBe('stable');
+    expect(toStable.spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'traefik' } } }]);
+  });
+
+  test('egress to an endpoint outside the cluster', () => {
+    const chart = Testing.chart();
+    const web = app(chart, 'web');
+    new NetworkSegmentation(chart, 'seg').allowEgress(web.deployment, NetworkPeer.ipBlock('10.20.0.0/24'), [5432]);
+    const p = byName(synth(chart), 'egress');
+    expect(p.spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.20.0.0/24' } }], ports: [{ port: 5432, protocol: 'TCP' }] }]);
+  });
+
+  test('validation messages', () => {
+    const chart = Testing.chart();
+    const web = app(chart, 'web');
+    const legacy = new ExternalService(chart, 'legacy', { addresses: ['10.20.0.5'] });
+    const seg = new NetworkSegmentation(chart, 'seg');
+    expect(() => seg.allowToService(web.service, [])).toThrow('test/seg: invalid peers []: must name at least one peer');
+    expect(() => seg.allowToService(web.service, [NetworkPeer.namespaceNamed('Bad_NS')])).toThrow('test/seg: invalid peers[0].namespace "Bad_NS": must be a namespace name (a DNS label)');
+    expect(() => seg.allowEgress(web.deployment, NetworkPeer.ipBlock('10.0.0.0/33'), [80])).toThrow('test/seg: invalid destination.cidr "10.0.0.0/33": must be an IPv4 or IPv6 CIDR, e.g. 10.0.0.0/8');
+    expect(() => seg.allowEgress(web.deployment, NetworkPeer.ipBlock('10.0.0.0/8'), [])).toThrow('test/seg: invalid ports []: must list at least one port');
+    expect(() => seg.allowToService(web.service, [NetworkPeer.podsInNamespace('traefik', {})])).toThrow('test/seg: invalid peers[0].labels {}: must be at least one label');
+    const other = Testing.chart();
+    const elsewhere = app(other, 'elsewhere');
+    expect(() => seg.allowToService(web.service, [NetworkPeer.workload(elsewhere.deployment)]))
+      .toThrow('test/seg: invalid peers[0] "test/elsewhere": must be in the same chart (namespace) as the NetworkSegmentation: use NetworkPeer.podsInNamespace for pods elsewhere');
+    seg.allowToService(legacy.service, [NetworkPeer.namespaceNamed('traefik')]);
+    expect(() => synth(chart)).toThrow(/test\/seg: invalid service "test\/legacy\/service": must select pods: a Service without a selector \(an ExternalService\) has no pods to protect; use allowEgress to reach it/);
+    expect(() => new NetworkSegmentation(chart, 'x', { defaultDeny: 'yes' as any })).toThrow(/test\/x: invalid defaultDeny "yes"/);
+  });
+});

@@ -36,6 +36,7 @@ export { ApiGateway, ApiGatewayProps, ApiRoute } from './traffic/api-gateway';
 export { Strangler, StranglerProps } from './traffic/strangler';
 export { NetworkSegmentation, NetworkSegmentationProps, NetworkPeer } from './traffic/network-segmentation';
 export { IRoutedBackends } from './core/routed-backends';
+export { ServiceMesh, ServiceMeshProps, MeshDataPlane } from './traffic/service-mesh';
 
 // Structural (single-node) patterns
 export { Sidecar, SidecarProps, SharedVolumeOptions } from './structural/sidecar';

@@ -41,11 +41,12 @@ export function goModuleFile(moduleAtVersion: string, path: string): string {
 const REAL_CRDS: { readonly [group: string]: (plural: string) => [string, string] } = {
   'gateway.networking.k8s.io': p => [`sigs.k8s.io/gateway-api@${CRD_VERSIONS.GATEWAY_API_VERSION}`, `config/crd/standard/gateway.networking.k8s.io_${p}.yaml`],
   'keda.sh': p => [`github.com/kedacore/keda/v2@${CRD_VERSIONS.KEDA_VERSION}`, `config/crd/bases/keda.sh_${p}.yaml`],
+  'security.istio.io': () => [`istio.io/api@${CRD_VERSIONS.ISTIO_API_VERSION}`, 'kubernetes/customresourcedefinitions.gen.yaml'],
 };
 const loaded = new Map<string, any>();
 
 /**
- * The real CRD of a third-party kind this library writes (Gateway API, KEDA), or undefined for
+ * The real CRD of a third-party kind this library writes (Gateway API, KEDA, Istio), or undefined for
  * other groups. The plural is the lower-cased kind plus "s", as for every kind of both APIs.
  */
 export function realCrdFor(apiVersion: string, kind: string): any | undefined {
@@ -53,7 +54,11 @@ export function realCrdFor(apiVersion: string, kind: string): any | undefined {
   const where = REAL_CRDS[group];
   if (!where) return undefined;
   const [mod, path] = where(`${String(kind).toLowerCase()}s`);
-  const key = `${mod}/${path}`;
-  if (!loaded.has(key)) loaded.set(key, parseAllDocuments(readFileSync(goModuleFile(mod, path), 'utf8'))[0].toJS());
+  const key = `${mod}/${path}#${kind}`;
+  if (!loaded.has(key)) {
+    // A file holds one CRD, or (Istio) all of them: pick the kind's.
+    const docs = parseAllDocuments(readFileSync(goModuleFile(mod, path), 'utf8')).map(d => d.toJS()).filter(Boolean);
+    loaded.set(key, docs.find(d => d.spec?.group === group && d.spec?.names?.kind === kind) ?? docs[0]);
+  }
   return loaded.get(key);
 }

@@ -94,6 +94,7 @@ export class PodMutations {
   private readonly workloadFields = new Map<string, Setting>();
   private readonly checks: Array<{ readonly by: string; readonly check: (manifest: any) => void }> = [];
   private readonly annotations = new Map<string, Setting>();
+  private readonly labels = new Map<string, Setting>();
   private readonly spreads = new Map<string, Setting>();
   private readonly containerFields = new Map<string, Map<string, Setting>>();
   private readonly added = new Map<string, AddedContainer>();
@@ -230,6 +231,14 @@ export class PodMutations {
   /** Sets an annotation of the pod template; distinct keys merge. */
   public addAnnotation(by: string, key: string, value: string): void {
     this.set(this.annotations, by, key, `annotation ${key}`, value);
+  }
+
+  /**
+   * Sets a label of the pod template (not of the workload, and not in its selector: a label
+   * that opts pods into something, e.g. a service mesh); distinct keys merge.
+   */
+  public addLabel(by: string, key: string, value: string): void {
+    this.set(this.labels, by, key, `label ${key}`, value);
   }
 
   /** Adds a topology spread constraint; one per topology key. */
@@ -374,18 +383,20 @@ export class PodMutations {
       }
       spec.topologySpreadConstraints = list;
     }
-    if (this.annotations.size > 0) {
+    for (const [field, settings] of [['annotations', this.annotations], ['labels', this.labels]] as const) {
+      if (settings.size === 0) continue;
       const meta = podMetadataOfManifest(json, true);
-      const annotations = meta.annotations ?? {};
-      for (const [key, s] of sorted(this.annotations)) {
-        if (annotations[key] !== undefined && annotations[key] !== s.value) {
-          invalidInput(s.by, `annotation ${key}`, s.value, `conflicts with ${formatValue(annotations[key])} set by ${own}: give the annotation one value`);
+      const values = meta[field] ?? {};
+      const what = field === 'annotations' ? 'annotation' : 'label';
+      for (const [key, s] of sorted(settings)) {
+        if (values[key] !== undefined && values[key] !== s.value) {
+          invalidInput(s.by, `${what} ${key}`, s.value, `conflicts with ${formatValue(values[key])} set by ${own}: give the ${what} one value`);
         }
-        annotations[key] = s.value;
+        values[key] = s.value;
       }
-      meta.annotations = sortKeys(annotations);
-      // Keys in the order cdk8s writes its own (sorted), wherever the annotations were added;
-      // the objects stay the same, only their keys are reordered.
+      meta[field] = sortKeys(values);
+      // Keys in the order cdk8s writes its own (sorted), wherever the maps were added; the
+      // objects stay the same, only their keys are reordered.
       orderKeys(meta);
       const path = podTemplatePath(json.kind);
       if (path && path.length > 0) orderKeys(path.reduce((at: any, k) => at[k], json));

@@ -286,3 +286,78 @@ export function portClash(taken: readonly PodPort[], candidate: { readonly numbe
   const byName = candidate.name === undefined ? undefined : taken.find(t => t.name === candidate.name);
   return byName ? { port: byName, on: 'name' } : undefined;
 }
+
+/**
+ * A host name as Gateway API routes and Ingress rules take it: a DNS subdomain of at most 253
+ * characters in all (the `*.` of a wildcard included), not an IP address.
+ */
+export function isHostname(value: unknown, wildcard = true): value is string {
+  if (typeof value !== 'string' || value.length > 253) return false;
+  const bare = wildcard && value.startsWith('*.') ? value.slice(2) : value;
+  return isDnsSubdomain(bare) && !/^[0-9.]+$/.test(bare);
+}
+
+/**
+ * An HTTP path prefix the Gateway API and Ingress accept: absolute, at most 1024 characters,
+ * URL characters only, valid percent-encodings (but no encoded "/"), and no empty, "." or ".."
+ * segment (the HTTPRoute CRD's rules and the Ingress validation refuse them).
+ */
+export function isHttpPathPrefix(value: unknown): value is string {
+  if (typeof value !== 'string' || value.length > 1024 || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/.test(value)) return false;
+  if (/%(?![0-9A-Fa-f]{2})/.test(value) || /%2f/i.test(value)) return false;
+  if (value === '/') return true;
+  const segments = value.slice(1).replace(/\/$/, '').split('/');
+  return segments.every(s => s !== '' && s !== '.' && s !== '..');
+}
+
+/**
+ * `IPv4` or `IPv6` for an address the API server accepts as an endpoint; undefined for anything
+ * else, and for unspecified, loopback, link-local, multicast and IPv4-mapped IPv6 addresses.
+ */
+export function endpointIpFamily(value: unknown): 'IPv4' | 'IPv6' | undefined {
+  const family = ipFamily(value);
+  if (family === 'IPv4') {
+    const [a, b] = (value as string).split('.').map(Number);
+    return a === 0 || a === 127 || (a === 169 && b === 254) || a >= 224 ? undefined : 'IPv4';
+  }
+  if (family === 'IPv6') {
+    const groups = ipv6Groups(value as string)!;
+    const first = groups[0];
+    const unspecified = groups.every(g => g === 0);
+    const loopback = groups.slice(0, 7).every(g => g === 0) && groups[7] === 1;
+    const linkLocal = first >= 0xfe80 && first <= 0xfebf; // fe80::/10
+    const multicast = first >= 0xff00; // ff00::/8
+    const v4Mapped = groups.slice(0, 5).every(g => g === 0) && groups[5] === 0xffff;
+    return unspecified || loopback || linkLocal || multicast || v4Mapped ? undefined : 'IPv6';
+  }
+  return undefined;
+}
+
+/** `IPv4` or `IPv6` for a well-formed address (dotted quad, or IPv6 with at most one "::"). */
+export function ipFamily(value: unknown): 'IPv4' | 'IPv6' | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (/^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/.test(value)) return 'IPv4';
+  return ipv6Groups(value) ? 'IPv6' : undefined;
+}
+
+/** The eight 16-bit groups of an IPv6 address (lower- or upper-case hex), or undefined. */
+function ipv6Groups(value: string): number[] | undefined {
+  if (!value.includes(':')) return undefined;
+  const halves = value.split('::');
+  if (halves.length > 2) return undefined;
+  const parts = halves.map(h => (h === '' ? [] : h.split(':')));
+  if (parts.some(p => p.some(x => !/^[0-9a-fA-F]{1,4}$/.test(x)))) return undefined;
+  const n = parts.reduce((s, p) => s + p.length, 0);
+  if (halves.length === 2 ? n > 7 : n !== 8) return undefined;
+  const nums = parts.map(p => p.map(x => parseInt(x, 16)));
+  return halves.length === 2 ? [...nums[0], ...Array(8 - n).fill(0), ...nums[1]] : nums[0];
+}
+
+/** An IPv4 or IPv6 network in CIDR notation, e.g. `10.0.0.0/8`, `2001:db8::/32`. */
+export function isCidr(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = value.match(/^([^/]+)\/(\d{1,3})$/);
+  if (!m) return false;
+  const family = ipFamily(m[1]);
+  return family !== undefined && Number(m[2]) <= (family === 'IPv4' ? 32 : 128);
+}

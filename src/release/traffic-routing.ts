@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalid, isDnsLabel, isDnsSubdomain, validateProps } from '../core/validation';
+import { invalid, isDnsLabel, isDnsSubdomain, isHostname, isHttpPathPrefix, validateProps } from '../core/validation';
 
 /**
  * Options of `TrafficRouting.gatewayApi()`.
@@ -134,9 +134,7 @@ export class TrafficRouting {
     }
     if (this.kind !== 'replicaRatio') {
       const prefix = o.pathPrefix ?? '/';
-      if (typeof prefix !== 'string' || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/.test(prefix) || prefix.length > 1024) {
-        invalid(scope, `${field}.pathPrefix`, prefix, 'must be an absolute URL path of at most 1024 characters, e.g. "/" or "/api"');
-      }
+      if (!isHttpPathPrefix(prefix)) invalid(scope, `${field}.pathPrefix`, prefix, PATH_PREFIX_ALLOWED);
     } else if (typeof o.replicas !== 'number' || !Number.isInteger(o.replicas) || o.replicas < 2) {
       invalid(scope, `${field}.replicas`, o.replicas, 'must be a whole number ≥ 2 (one pod per track at least)');
     }
@@ -144,11 +142,14 @@ export class TrafficRouting {
   }
 }
 
+/** What a path prefix may be (isHttpPathPrefix), for messages. */
+export const PATH_PREFIX_ALLOWED = 'must be an absolute URL path of at most 1024 characters, e.g. "/" or "/api", without empty, "." or ".." segments or an encoded "/"';
+
+/** What a host name may be (isHostname), for messages. */
+export const HOSTNAME_ALLOWED = 'must be a DNS host name of at most 253 characters, optionally starting with "*." (not an IP address)';
+
 function checkHost(scope: IConstruct, field: string, value: unknown, wildcard: boolean): void {
-  const bare = typeof value === 'string' && wildcard && value.startsWith('*.') ? value.slice(2) : value;
-  if (!isDnsSubdomain(bare) || (typeof bare === 'string' && /^[0-9.]+$/.test(bare))) {
-    invalid(scope, field, value, `must be a DNS host name${wildcard ? ', optionally starting with "*."' : ''} (not an IP address)`);
-  }
+  if (!isHostname(value, wildcard)) invalid(scope, field, value, HOSTNAME_ALLOWED);
 }
 
 /**

@@ -243,7 +243,7 @@ export class PredictableDemands extends Construct {
       });
     } else {
       for (const f of ['containerDefaults', 'containerMax'] as const) {
-        if (props[f] !== undefined) invalid(this, f, props[f]!.name, 'is only for the LimitRange: remove it, or leave limitRange on');
+        if (props[f] !== undefined) invalid(this, f, props[f] instanceof ResourcePreset ? props[f]!.name : props[f], 'is only for the LimitRange: remove it, or leave limitRange on');
       }
     }
   }
@@ -251,7 +251,12 @@ export class PredictableDemands extends Construct {
 
 function positive(where: string, field: string, value: number): void {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) invalidInput(where, field, value, 'must be a whole number of at least 1');
+  // Totals are products of these: keep them exact integers, which Kubernetes quantities need.
+  if (value > MAX_COUNT) invalidInput(where, field, value, `must be at most ${MAX_COUNT}`);
 }
+
+/** The largest count or size a demand takes (a million pods of a terabyte is far beyond any namespace). */
+const MAX_COUNT = 1_000_000;
 
 function millicoresOf(scope: Construct, field: string, cpu: kplus.Cpu): number {
   if (!(cpu instanceof kplus.Cpu)) invalid(scope, field, cpu, 'must be a kplus.Cpu, e.g. kplus.Cpu.units(2)');

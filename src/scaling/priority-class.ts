@@ -70,8 +70,8 @@ export class PriorityClass extends Construct {
    * workload's pod mutations: a different `priorityClassName` from elsewhere fails naming both.
    */
   public static assignExisting(workload: kplus.AbstractPod, priorityClassName: string): void {
-    const where = `${workload?.node?.path} (PriorityClass.assignExisting)`;
-    if (!(workload instanceof kplus.AbstractPod)) invalidInput('PriorityClass.assignExisting', 'workload', String(workload), 'must be a cdk8s-plus workload');
+    if (!(workload instanceof kplus.AbstractPod)) invalidInput('PriorityClass.assignExisting', 'workload', (workload as any)?.node?.path ?? workload, 'must be a cdk8s-plus workload');
+    const where = 'PriorityClass.assignExisting';
     if (!isDnsSubdomain(priorityClassName)) invalidInput(where, 'priorityClassName', priorityClassName, 'must be the name of a PriorityClass: a DNS-1123 subdomain');
     PodMutations.of(workload).setPodField(where, 'priorityClassName', priorityClassName);
   }
@@ -121,7 +121,7 @@ export class PriorityClass extends Construct {
    * naming both.
    */
   public assignTo(workload: kplus.AbstractPod): void {
-    if (!(workload instanceof kplus.AbstractPod)) invalid(this, 'workload', String(workload), 'must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod)');
+    if (!(workload instanceof kplus.AbstractPod)) invalid(this, 'workload', (workload as any)?.node?.path ?? workload, 'must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod)');
     PodMutations.of(workload).setPodField(this.node.path, 'priorityClassName', this.name);
   }
 }

@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import { StandardLabelsProps } from '../core/labels';
 import { IRoutedBackends } from '../core/routed-backends';
 import { RouteBackend, createGateway, createHttpRoute, createIngress } from '../core/traffic-routes';
-import { invalid, isDnsSubdomain, validateList, validatePort, validateProps } from '../core/validation';
+import { invalid, isDnsSubdomain, isHostname, isHttpPathPrefix, validateList, validatePort, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
-import { TrafficRouting } from '../release/traffic-routing';
+import { HOSTNAME_ALLOWED, PATH_PREFIX_ALLOWED, TrafficRouting } from '../release/traffic-routing';
 
 /**
  * One route of an `ApiGateway`: requests for a path prefix (and host names) go to a Service.
@@ -173,9 +173,7 @@ export function checkRoutes(scope: Construct, field: string, routes: ApiRoute[],
     validateProps(scope, r, ['service']);
     const backend = checkBackend(scope, `${at}.service`, r.service, r.port, `${at}.port`);
     const pathPrefix = r.pathPrefix ?? '/';
-    if (typeof pathPrefix !== 'string' || !/^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/.test(pathPrefix) || pathPrefix.length > 1024) {
-      invalid(scope, `${at}.pathPrefix`, pathPrefix, 'must be an absolute URL path of at most 1024 characters, e.g. "/" or "/api"');
-    }
+    if (!isHttpPathPrefix(pathPrefix)) invalid(scope, `${at}.pathPrefix`, pathPrefix, PATH_PREFIX_ALLOWED);
     const hosts = r.hostnames === undefined ? defaults : checkHostnames(scope, `${at}.hostnames`, r.hostnames);
     for (const h of hosts.length > 0 ? hosts : ['*']) {
       const key = `${h} ${pathPrefix}`;
@@ -207,8 +205,7 @@ export function checkBackend(scope: Construct, field: string, service: kplus.Ser
 function checkHostnames(scope: Construct, field: string, hostnames: string[]): string[] {
   validateList(scope, field, hostnames);
   hostnames.forEach((h, i) => {
-    const bare = typeof h === 'string' && h.startsWith('*.') ? h.slice(2) : h;
-    if (!isDnsSubdomain(bare) || /^[0-9.]+$/.test(String(bare))) invalid(scope, `${field}[${i}]`, h, 'must be a DNS host name, optionally starting with "*." (not an IP address)');
+    if (!isHostname(h)) invalid(scope, `${field}[${i}]`, h, HOSTNAME_ALLOWED);
   });
   if (new Set(hostnames).size !== hostnames.length) invalid(scope, field, hostnames, 'must not repeat a host name');
   return [...hostnames];

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabels } from '../core/labels';
 import { removeManifestField } from '../core/manifest-fields';
-import { invalid, isDnsSubdomain, validateList, validatePort, validatePortName, validateProps } from '../core/validation';
+import { endpointIpFamily, invalid, isDnsSubdomain, validateList, validatePort, validatePortName, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
 
 /**
@@ -109,8 +109,8 @@ export class ExternalService extends Construct {
     const addresses = validateList(this, 'addresses', props.addresses!);
     if (addresses.length === 0 || addresses.length > 1000) invalid(this, 'addresses', addresses, 'must list 1 to 1000 IP addresses');
     const families = new Set(addresses.map((a, i) => {
-      const family = ipFamily(a);
-      if (!family) invalid(this, `addresses[${i}]`, a, 'must be an IPv4 or IPv6 address, not loopback, link-local or unspecified (the API server refuses those as endpoints)');
+      const family = endpointIpFamily(a);
+      if (!family) invalid(this, `addresses[${i}]`, a, 'must be an IPv4 or IPv6 address, not unspecified, loopback, link-local, multicast or IPv4-mapped (the API server refuses those as endpoints)');
       return family;
     }));
     if (families.size > 1) invalid(this, 'addresses', addresses, 'must all be IPv4 or all IPv6: one EndpointSlice has one address type');
@@ -138,30 +138,4 @@ export class ExternalService extends Construct {
       ports: [{ name: portName, port: targetPort, protocol: 'TCP' }],
     });
   }
-}
-
-/** `IPv4` or `IPv6` for an address usable as an endpoint; undefined otherwise. */
-function ipFamily(value: unknown): 'IPv4' | 'IPv6' | undefined {
-  if (typeof value !== 'string') return undefined;
-  const v4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-  if (v4.test(value)) {
-    const [a, b] = value.split('.').map(Number);
-    if (a === 0 || a === 127 || (a === 169 && b === 254) || a >= 224) return undefined;
-    return 'IPv4';
-  }
-  if (/^[0-9a-f:]+$/.test(value) && value.includes(':') && isIpv6(value)) {
-    const lower = value.toLowerCase();
-    if (lower === '::' || lower === '::1' || lower.startsWith('fe80:') || lower.startsWith('ff')) return undefined;
-    return 'IPv6';
-  }
-  return undefined;
-}
-
-function isIpv6(value: string): boolean {
-  const halves = value.split('::');
-  if (halves.length > 2) return false;
-  const groups = halves.map(h => (h === '' ? [] : h.split(':')));
-  if (groups.some(g => g.some(x => !/^[0-9a-f]{1,4}$/.test(x)))) return false;
-  const n = groups.reduce((s, g) => s + g.length, 0);
-  return halves.length === 2 ? n < 8 : n === 8;
 }

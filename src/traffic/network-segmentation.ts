@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
 import { IRoutedBackends } from '../core/routed-backends';
-import { invalid, isDnsLabel, isLabelKey, isLabelValue, validateBoolean, validateList, validatePort, validateProps } from '../core/validation';
+import { invalid, isCidr, isDnsLabel, isLabelKey, isLabelValue, validateBoolean, validateList, validatePort, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
 
 /**
@@ -161,11 +161,24 @@ export class NetworkSegmentation extends Construct {
 
   private readonly labels: StandardLabelsProps;
   private readonly ids = new Map<string, number>();
+  private readonly targets: kplus.Service[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkSegmentationProps = {}) {
     super(scope, id);
     validateProps(this, props);
     this.labels = patternLabels(this, props, 'network-policy');
+    // A Service's selector may change after allowToService: its pods are checked before synthesis,
+    // so the error names this construct rather than surfacing from a policy's serialization.
+    this.node.addValidation({
+      validate: () => this.targets.flatMap(service => {
+        try {
+          serviceTarget(this, service);
+          return [];
+        } catch (e) {
+          return [(e as Error).message];
+        }
+      }),
+    });
     if (validateBoolean(this, 'defaultDeny', props.defaultDeny) ?? true) {
       this.defaultDeny = this.policy('deny-all', () => ({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] }));
     }
@@ -195,6 +208,8 @@ export class NetworkSegmentation extends Construct {
       if (!(p instanceof NetworkPeer)) invalid(this, `peers[${i}]`, p, 'must be a NetworkPeer');
       p._check(this, `peers[${i}]`);
     });
+    if (isSelectorless(service)) serviceTarget(this, service); // fails now, naming the Service
+    this.targets.push(service);
     const target = () => serviceTarget(this, service);
     this.policy(`allow-to-${service.name}`, () => {
       const t = target();
@@ -283,12 +298,4 @@ function serviceTarget(scope: IConstruct, service: kplus.Service): { selector: {
 /** Whether a Service has no selector (an ExternalService): its final manifest says. */
 function isSelectorless(service: kplus.Service): boolean {
   return Object.keys(ApiObject.of(service).toJson().spec?.selector ?? {}).length === 0;
-}
-
-function isCidr(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  const m4 = value.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/);
-  if (m4) return m4.slice(1, 5).every(x => Number(x) <= 255) && Number(m4[5]) <= 32;
-  const m6 = value.match(/^([0-9a-f:]+)\/(\d{1,3})$/i);
-  return !!m6 && m6[1].includes(':') && Number(m6[2]) <= 128;
 }

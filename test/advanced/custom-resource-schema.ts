@@ -1,4 +1,7 @@
-import Ajv from 'ajv';
+import Ajv, { ValidateFunction } from 'ajv';
+
+/** Compiled validators, by CRD object and version. */
+const COMPILED = new WeakMap<object, Map<string, ValidateFunction>>();
 
 /**
  * Validation of custom resource instances against the CustomResourceDefinitions in the same
@@ -14,10 +17,16 @@ export function customResourceProblems(crd: any, instance: any): string[] {
   const v = crd.spec.versions.find((x: any) => x.name === version);
   if (!v) return [`${id}: version ${version} is not defined by ${crd.metadata.name}`];
   if (!v.served) return [`${id}: version ${version} is not served`];
-  const root = strict(v.schema.openAPIV3Schema);
-  root.properties = { ...root.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  const validate = ajv.compile(root);
+  // Compiling a large CRD's schema takes tens of milliseconds: once per CRD object and version.
+  let byVersion = COMPILED.get(crd);
+  if (!byVersion) COMPILED.set(crd, byVersion = new Map());
+  let validate = byVersion.get(version);
+  if (!validate) {
+    const root = strict(v.schema.openAPIV3Schema);
+    root.properties = { ...root.properties, apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' } };
+    validate = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(root);
+    byVersion.set(version, validate);
+  }
   if (validate(instance)) return [];
   return (validate.errors ?? []).map(e => {
     const extra = e.keyword === 'additionalProperties' ? ` (unknown field "${(e.params as any).additionalProperty}")` : '';

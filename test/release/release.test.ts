@@ -217,7 +217,7 @@ describe('BlueGreenDeployment', () => {
     expect(() => new BlueGreenDeployment(chart, 'h', { blue: track('1'), green: track('2'), routing: TrafficRouting.gatewayApi({ gatewayName: 'Bad_Name' }) }))
       .toThrow('test/h: invalid routing.gatewayName "Bad_Name": must be a DNS subdomain (a Gateway name)');
     expect(() => new BlueGreenDeployment(chart, 'i', { blue: track('1'), green: track('2'), routing: gateway(['10.0.0.1']) }))
-      .toThrow('test/i: invalid routing.hostnames[0] "10.0.0.1": must be a DNS host name, optionally starting with "*." (not an IP address)');
+      .toThrow('test/i: invalid routing.hostnames[0] "10.0.0.1": must be a DNS host name of at most 253 characters, optionally starting with "*." (not an IP address)');
     expect(() => new BlueGreenDeployment(chart, 'j', { blue: track('1'), green: track('2'), routing: TrafficRouting.ingressNginx({ pathPrefix: 'api' }) }))
       .toThrow('test/j: invalid routing.pathPrefix "api": must be an absolute URL path of at most 1024 characters, e.g. "/" or "/api"');
   });

@@ -127,7 +127,7 @@ describe('PriorityClass', () => {
     expect(() => new PriorityClass(chart, 'low', { value: 10, name: 'low' }).assignTo(web))
       .toThrow('test/low: invalid priorityClassName "low": conflicts with "high" set by test/high on test/web: give the field one value');
     expect(() => PriorityClass.assignExisting(web, 'other'))
-      .toThrow('test/web (PriorityClass.assignExisting): invalid priorityClassName "other": conflicts with "high" set by test/high on test/web: give the field one value');
+      .toThrow('PriorityClass.assignExisting: invalid priorityClassName "other": conflicts with "high" set by test/high on test/web: give the field one value');
   });
 
   test.each<[string, (c: Chart) => unknown, string]>([
@@ -141,7 +141,7 @@ describe('PriorityClass', () => {
     ['missing value', c => new PriorityClass(c, 'p', {} as any), 'test/p: invalid value undefined: is required'],
     ['assign to nothing', c => new PriorityClass(c, 'p', { value: 1 }).assignTo('web' as any), 'test/p: invalid workload "web": must be a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod)'],
     ['existing name', c => PriorityClass.assignExisting(new kplus.Deployment(c, 'web', { containers: [{ image: 'x/web:1' }] }), 'Not_A_Name'),
-      'test/web (PriorityClass.assignExisting): invalid priorityClassName "Not_A_Name": must be the name of a PriorityClass: a DNS-1123 subdomain'],
+      'PriorityClass.assignExisting: invalid priorityClassName "Not_A_Name": must be the name of a PriorityClass: a DNS-1123 subdomain'],
   ])('%s', (_name, make, message) => {
     expect(() => make(Testing.chart())).toThrow(message);
   });

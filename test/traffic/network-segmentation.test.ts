@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ApiGateway, CanaryDeployment, ExternalService, NetworkPeer, NetworkSegmentation, Strangler, TrafficRouting } from '../../src';
@@ -112,8 +112,15 @@ describe('NetworkSegmentation', () => {
     const elsewhere = app(other, 'elsewhere');
     expect(() => seg.allowToService(web.service, [NetworkPeer.workload(elsewhere.deployment)]))
       .toThrow('test/seg: invalid peers[0] "test/elsewhere": must be in the same chart (namespace) as the NetworkSegmentation: use NetworkPeer.podsInNamespace for pods elsewhere');
-    seg.allowToService(legacy.service, [NetworkPeer.namespaceNamed('traefik')]);
-    expect(() => synth(chart)).toThrow(/test\/seg: invalid service "test\/legacy\/service": must select pods: a Service without a selector \(an ExternalService\) has no pods to protect; use allowEgress to reach it/);
+    expect(() => seg.allowToService(legacy.service, [NetworkPeer.namespaceNamed('traefik')]))
+      .toThrow('test/seg: invalid service "test/legacy/service": must select pods: a Service without a selector (an ExternalService) has no pods to protect; use allowEgress to reach it');
+    // A selector that goes away after the call fails before synthesis, naming the segmentation.
+    const later = new kplus.Service(chart, 'later', { ports: [{ port: 80 }] });
+    later.selectLabel('app', 'x');
+    seg.allowToService(later, [NetworkPeer.namespaceNamed('traefik')]);
+    ApiObject.of(later).addJsonPatch(JsonPatch.remove('/spec/selector'));
+    expect(() => synth(chart)).toThrow(/test\/seg: invalid service "test\/later": must select pods/);
+    expect(() => seg.allowEgress(web.deployment, NetworkPeer.ipBlock('2001:db8::1::2/64'), [80])).toThrow('test/seg: invalid destination.cidr "2001:db8::1::2/64": must be an IPv4 or IPv6 CIDR, e.g. 10.0.0.0/8');
     expect(() => new NetworkSegmentation(chart, 'x', { defaultDeny: 'yes' as any })).toThrow(/test\/x: invalid defaultDeny "yes"/);
   });
 });

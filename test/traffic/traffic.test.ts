@@ -53,7 +53,7 @@ describe('ExternalService', () => {
     expect(() => new ExternalService(chart, 'c', { externalName: '10.0.0.1' }))
       .toThrow('test/c: invalid externalName "10.0.0.1": must be a lower-case DNS name (not an IP address: give addresses for IPs)');
     expect(() => new ExternalService(chart, 'd', { addresses: ['127.0.0.1'] }))
-      .toThrow('test/d: invalid addresses[0] "127.0.0.1": must be an IPv4 or IPv6 address, not loopback, link-local or unspecified (the API server refuses those as endpoints)');
+      .toThrow('test/d: invalid addresses[0] "127.0.0.1": must be an IPv4 or IPv6 address, not unspecified, loopback, link-local, multicast or IPv4-mapped (the API server refuses those as endpoints)');
     expect(() => new ExternalService(chart, 'e', { addresses: ['10.0.0.1', '2001:db8::1'] }))
       .toThrow('test/e: invalid addresses ["10.0.0.1","2001:db8::1"]: must all be IPv4 or all IPv6: one EndpointSlice has one address type');
     expect(() => new ExternalService(chart, 'f', { externalName: 'x.example.com', port: 80, targetPort: 8080 }))
@@ -61,6 +61,10 @@ describe('ExternalService', () => {
     expect(() => new ExternalService(chart, 'g', { addresses: [] })).toThrow('test/g: invalid addresses []: must list 1 to 1000 IP addresses');
     expect(() => new ExternalService(chart, 'h', { addresses: ['10.0.0.1', '10.0.0.1'] })).toThrow('test/h: invalid addresses ["10.0.0.1","10.0.0.1"]: must not repeat an address');
     expect(() => new ExternalService(chart, 'i', { addresses: ['10.0.0.300'] })).toThrow(/test\/i: invalid addresses\[0\] "10.0.0.300"/);
+    for (const bad of ['fe90::1', 'febf::1', '::ffff:7f00:1', '::1', 'ff02::1', '224.0.0.1']) {
+      expect(() => new ExternalService(chart, `bad-${bad.replace(/[^0-9a-f]/g, '')}`, { addresses: [bad] })).toThrow(/invalid addresses\[0\]/);
+    }
+    new ExternalService(chart, 'ok6', { addresses: ['2001:DB8::1'] });
   });
 });
 
@@ -153,6 +157,13 @@ describe('ApiGateway', () => {
       .toThrow('test/h: invalid routing.hostnames ["a.example.com"]: must be left out: an ApiGateway takes its hosts and paths from hostnames and routes');
     expect(() => new ApiGateway(chart, 'i', { gatewayClassName: 'Traefik!', routes: [{ service: orders }] }))
       .toThrow('test/i: invalid gatewayClassName "Traefik!": must be a DNS subdomain (a GatewayClass name)');
+    const longHost = `*.${['a', 'b', 'c', 'd'].map(c => c.repeat(61)).join('.')}.example.org`;
+    expect(() => new ApiGateway(chart, 'k', { gatewayClassName: 'traefik', hostnames: [longHost], routes: [{ service: orders }] }))
+      .toThrow(/test\/k: invalid hostnames\[0\] ".*": must be a DNS host name of at most 253 characters/);
+    ['/a//b', '/a/./b', '/a/../b', '/%2F', '/x/..', '/%zz'].forEach((path, i) => {
+      expect(() => new ApiGateway(chart, `path-${i}`, { gatewayClassName: 'traefik', routes: [{ service: orders, pathPrefix: path }] }))
+        .toThrow(/invalid routes\[0\].pathPrefix .*without empty, "." or ".." segments or an encoded "\/"/);
+    });
     expect(() => new ApiGateway(chart, 'j', { gatewayClassName: 'traefik', routes: [{ service: 'orders' as any }] }))
       .toThrow('test/j: invalid routes[0].service "orders": must be a cdk8s-plus Service (an ExternalService\'s `service` for endpoints outside the cluster)');
   });

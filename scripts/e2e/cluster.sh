@@ -22,10 +22,17 @@
 # bridge of its own, so pods can reach the API server); all on free ports. Certificates/keys
 # are generated with openssl into the run dir. Logs: $RUN_DIR/logs/<component>.log.
 #
+# Add-ons (scripts/e2e/addons/<name>.sh build|start|stop, see scripts/e2e/addons/README.md): once
+# the node is Ready, `start` runs every add-on's `start` in name order (the real Gateway API and
+# KEDA CRDs, Traefik as the Gateway API controller, ...); `stop` runs their `stop` in reverse order
+# before it stops the node. They must have been built (`run.sh` does it; by hand:
+# `for a in scripts/e2e/addons/*.sh; do bash "$a" build; done`).
+#
 # Environment:
 #   CDK8S_E2E_RUN_DIR   run dir (default ${TMPDIR:-/tmp}/cdk8s-patterns-e2e)
 #   CDK8S_E2E_BIN_DIR   binaries (default: from build-control-plane.sh --print-bin-dir)
 #   CDK8S_PATTERNS_CACHE  cache of the built binaries and images (default ~/.cache/cdk8s-patterns)
+#   CDK8S_E2E_ADDONS    names of the add-ons to start, space-separated (default: all; "none": none)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -81,9 +88,51 @@ stop_components() {
   done
 }
 
-# stop_all: the node, then the control plane, then etcd.
+# ------------------------------------------------------------------ add-ons
+# addon_scripts: scripts/e2e/addons/*.sh in name order (a glob, so new add-ons need no edit here),
+# filtered by CDK8S_E2E_ADDONS.
+addon_scripts() {
+  local f name
+  [[ "${CDK8S_E2E_ADDONS:-}" == none ]] && return 0
+  for f in "$HERE"/addons/*.sh; do
+    [[ -f "$f" ]] || continue
+    name="$(basename "$f" .sh)"
+    if [[ -n "${CDK8S_E2E_ADDONS:-}" && " $CDK8S_E2E_ADDONS " != *" $name "* ]]; then continue; fi
+    echo "$f"
+  done
+}
+
+addon_env() {
+  env CDK8S_E2E_RUN_DIR="$RUN_DIR" KUBECONFIG="$KUBECONFIG_FILE" CDK8S_E2E_BIN_DIR="$BIN" \
+    CDK8S_PATTERNS_CACHE="$CACHE" "$@"
+}
+
+# addons_start: every add-on's `start`, in name order; the first failure fails the start.
+addons_start() {
+  local f name t
+  mkdir -p "$RUN_DIR/addons"
+  for f in $(addon_scripts); do
+    name="$(basename "$f" .sh)"
+    t=$SECONDS
+    addon_env bash "$f" start || die "add-on $name did not start (bash $f start; log $LOGS/$name.log if it has a process)"
+    touch "$RUN_DIR/addons/$name.started"
+    log "add-on $name started in $((SECONDS - t))s"
+  done
+}
+
+# addons_stop: every add-on's `stop` (all of them, whatever CDK8S_E2E_ADDONS says now), in reverse
+# name order; `stop` is safe for an add-on that was never started.
+addons_stop() {
+  local f
+  for f in $(CDK8S_E2E_ADDONS='' addon_scripts | sort -r); do
+    addon_env bash "$f" stop || log "add-on $(basename "$f" .sh): stop failed (continuing)"
+  done
+}
+
+# stop_all: the add-ons, the node, then the control plane, then etcd.
 stop_all() {
   [[ -d "$PIDS" ]] || return 0
+  addons_stop
   node_stop
   stop_components kube-scheduler kube-controller-manager kube-apiserver
   stop_components etcd
@@ -329,6 +378,9 @@ start() {
   # pointed at a real cluster by a stray KUBECONFIG.
   kubectl_ create configmap cdk8s-patterns-e2e-cluster -n kube-system --from-literal=runDir="$RUN_DIR" >/dev/null
 
+  # Add-ons last: they need the node (pods, Services, the token controller).
+  addons_start
+
   trap - EXIT INT TERM
   {
     echo "export KUBECONFIG=$KUBECONFIG_FILE"
@@ -350,6 +402,20 @@ status() {
   for c in "${COMPONENTS[@]}"; do
     if is_running "$c"; then echo "$c: running (pid $(cat "$PIDS/$c.pid"))"; else
       echo "$c: NOT running"
+      rc=1
+    fi
+  done
+  local f name
+  for f in $(addon_scripts); do
+    name="$(basename "$f" .sh)"
+    if [[ -f "$PIDS/$name.pid" ]]; then
+      if is_running "$name"; then echo "add-on $name: running (pid $(cat "$PIDS/$name.pid"))"; else
+        echo "add-on $name: NOT running"
+        rc=1
+      fi
+    elif [[ -f "$RUN_DIR/addons/$name.started" ]]; then echo "add-on $name: started (no process)"
+    else
+      echo "add-on $name: NOT started"
       rc=1
     fi
   done

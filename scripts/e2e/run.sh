@@ -2,8 +2,9 @@
 # One command for all manifest verification (run by `npm run test:e2e`, after `npm run synth`):
 #
 #   1. schema + policy checks: scripts/setup-tools.sh and test/policy/run.sh, if present;
-#   2. build the cluster's binaries and the images the examples run, once, into the cache
-#      (scripts/e2e/build-control-plane.sh, test/e2e/images/build.sh);
+#   2. build the cluster's binaries, the images the examples run and the cluster add-ons, once,
+#      into the cache (scripts/e2e/build-control-plane.sh, test/e2e/images/build.sh,
+#      `scripts/e2e/addons/*.sh build`: real CRDs, Traefik, ...);
 #   3. start a throw-away cluster with a real node (scripts/e2e/cluster.sh), always stopped by a trap;
 #   4. the harness on examples/dist (test/e2e/apply-examples.mjs): every example applied, its
 #      pods run on the real node until Ready and stay so, RBAC probed; a real-pods table; then
@@ -81,6 +82,15 @@ if ! bash test/e2e/images/build.sh; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+stage "build add-ons (cached)"
+for addon in scripts/e2e/addons/*.sh; do
+  [[ -f "$addon" ]] || continue
+  if ! bash "$addon" build; then
+    echo "run.sh: building the add-on $(basename "$addon" .sh) failed; cannot start the cluster" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+done
 export CDK8S_E2E_BIN_DIR="$BIN"
 export KUBECTL="$BIN/kubectl"
 

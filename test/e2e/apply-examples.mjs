@@ -18,7 +18,8 @@
 //   --dir DIR       charts to test, every DIR/*.k8s.yaml (default examples/dist)
 //   --rbac FILE     RBAC expectations keyed by chart file stem
 //                   (default test/e2e/rbac-expectations.json when --dir is the default)
-//   --crds DIR      CRDs installed cluster-wide first (default test/e2e/crds, if present)
+//   --crds DIR      extra CRDs installed cluster-wide first (default none: the real Gateway API and
+//                   KEDA CRDs are installed when the cluster starts, scripts/e2e/addons/crds.sh)
 //   --timeout SEC   readiness timeout per example (default 120, env CDK8S_E2E_TIMEOUT)
 //   --keep          keep the per-example namespaces (debugging)
 //   --no-behavior   skip the behavior checks (test/e2e/behavior; env CDK8S_E2E_SKIP_BEHAVIOR=1)
@@ -70,7 +71,7 @@ function usage(msg) {
 
 function parseArgs(argv) {
   const o = {
-    dir: null, rbac: undefined, crds: path.join(REPO, 'test/e2e/crds'),
+    dir: null, rbac: undefined, crds: null,
     timeout: Number(process.env.CDK8S_E2E_TIMEOUT || 240), only: null, keep: false, expectFail: false,
     stable: Number(process.env.CDK8S_E2E_STABLE_SECONDS ?? 60),
     behavior: process.env.CDK8S_E2E_SKIP_BEHAVIOR !== '1',
@@ -454,7 +455,7 @@ async function runExample(file, opts, expectations, gate, behaviors) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-e2e-'));
   let names = [];
   // Cleanup deletes what the chart created except CRDs (they may be shared with
-  // test/e2e/crds or other charts; deleting one would delete every custom resource).
+  // the cluster's add-ons or other charts; deleting one would delete every custom resource).
   let cleanupFile = file;
   try {
     await ensureNamespace(ns);

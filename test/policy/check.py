@@ -341,7 +341,7 @@ def crd_schemas(docs) -> dict:
 def crd_dir_docs(crd_dir: "Path | None") -> list:
     docs = []
     if crd_dir and crd_dir.is_dir():
-        for f in sorted(list(crd_dir.glob("*.yaml")) + list(crd_dir.glob("*.yml"))):
+        for f in sorted(list(crd_dir.rglob("*.yaml")) + list(crd_dir.rglob("*.yml"))):
             try:
                 docs += [(str(f), doc) for doc in yaml.safe_load_all(f.read_text())]
             except yaml.YAMLError as e:
@@ -692,7 +692,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("dir", nargs="?", default="examples/dist")
     ap.add_argument("--exemptions", default=str(Path(__file__).with_name("exemptions.yaml")))
-    ap.add_argument("--crd-dir", default=str(Path(__file__).resolve().parents[1] / "e2e" / "crds"))
+    ap.add_argument("--crd-dir", default=None)
     ap.add_argument("--schemas", required=True, help="Kubernetes 1.28 local-strict schema directory")
     ap.add_argument("--checkov", required=True)
     ap.add_argument("--kube-score", required=True)
@@ -704,7 +704,7 @@ def main() -> int:
     a = ap.parse_args()
 
     tools = {"schemas": Path(a.schemas), "checkov": a.checkov, "kube-score": a.kube_score, "polaris": a.polaris}
-    crd_dir = Path(a.crd_dir)
+    crd_dir = Path(a.crd_dir) if a.crd_dir else None
     try:
         exemptions = load_exemptions(Path(a.exemptions))
     except ExemptionFileError as e:

@@ -44,5 +44,5 @@ exec "$CACHE/venv/bin/python" "$HERE/check.py" \
   --kube-score "$CACHE/bin/kube-score" \
   --polaris "$CACHE/bin/polaris" \
   --exemptions "$HERE/exemptions.yaml" \
-  --crd-dir "$ROOT/test/e2e/crds" \
+  --crd-dir "$(bash "$ROOT/scripts/e2e/addons/crds.sh" dir)" \
   ${ARGS[@]+"${ARGS[@]}"} "$DIR"

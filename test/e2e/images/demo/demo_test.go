@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -505,5 +506,58 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 5s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func TestHTTPServiceBurn(t *testing.T) {
+	srv := httptest.NewServer(httpServiceMux("elastic-web", "pod-a"))
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		t.Helper()
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	if code, body := get("/"); code != 200 || body != "elastic-web on pod-a\n" {
+		t.Errorf("GET / = %d %q", code, body)
+	}
+	t0 := time.Now()
+	if code, body := get("/burn?ms=120"); code != 200 || body != "burned 120 ms on pod-a\n" {
+		t.Errorf("GET /burn?ms=120 = %d %q", code, body)
+	}
+	if d := time.Since(t0); d < 120*time.Millisecond || d > 2*time.Second {
+		t.Errorf("GET /burn?ms=120 took %v", d)
+	}
+	if code, body := get("/burn?ms=1"); code != 200 || body != "burned 1 ms on pod-a\n" {
+		t.Errorf("GET /burn?ms=1 = %d %q", code, body)
+	}
+	for _, bad := range []string{"/burn", "/burn?ms=0", "/burn?ms=-5", "/burn?ms=2001", "/burn?ms=1.5", "/burn?ms=x"} {
+		if code, body := get(bad); code != 400 || body != "ms must be an integer from 1 to 2000\n" {
+			t.Errorf("GET %s = %d %q, want 400", bad, code, body)
+		}
+	}
+	res, err := http.Post(srv.URL+"/burn?ms=10", "text/plain", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /burn = %d, want 405", res.StatusCode)
+	}
+}
+
+func TestBurnUsesCPU(t *testing.T) {
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &before)
+	burn(200 * time.Millisecond)
+	syscall.Getrusage(syscall.RUSAGE_SELF, &after)
+	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+	// It spins, it does not sleep: most of the 200 ms are CPU time (a busy CI machine takes some).
+	if cpu < 100*time.Millisecond {
+		t.Errorf("burn(200ms) used %v of CPU, want most of 200ms", cpu)
 	}
 }

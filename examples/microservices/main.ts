@@ -4,6 +4,9 @@
  *   creates the Gateway: class `traefik`, listener port 8000, Traefik's `web` entry point);
  * - www.shop.test: the legacy shop, outside the cluster (ExternalService with its address), of
  *   which /orders has already moved to the new orders service (Strangler, on the same Gateway).
+ * - the three services are members of an Istio ambient mesh with strict mTLS (ServiceMesh: a pod
+ *   label and a PeerAuthentication each; the e2e installs Istio's CRDs, not Istio, so the pods run
+ *   as plain pods there).
  * The legacy shop's address is the e2e node's (10.250.0.1:18081), where the behavior check runs
  * a stand-in for it; in your cluster it is your data centre's.
  */
@@ -11,11 +14,11 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ApiGateway, ExternalService, HighlyAvailable, ResourcePreset, RestrictedPods, StandardLabels, Strangler, TrafficRouting,
+  ApiGateway, ExternalService, HighlyAvailable, MeshDataPlane, ResourcePreset, RestrictedPods, ServiceMesh, StandardLabels, Strangler, TrafficRouting,
 } from '../../src';
 
 /** A small HTTP service that answers `<name> on <pod>`, behind a ClusterIP Service. */
-function microservice(scope: Construct, name: string): kplus.Service {
+function microservice(scope: Construct, name: string): { deployment: kplus.Deployment; service: kplus.Service } {
   const deployment = new kplus.Deployment(scope, name, {
     replicas: 2,
     containers: [{
@@ -34,7 +37,7 @@ function microservice(scope: Construct, name: string): kplus.Service {
     deployment.podMetadata.addLabel(k, v);
   }
   new HighlyAvailable(scope, `${name}-ha`, { workload: deployment });
-  return deployment.exposeViaService({ name, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+  return { deployment, service: deployment.exposeViaService({ name, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }) };
 }
 
 /** The shop's services, its API gateway and the strangled monolith. */
@@ -51,18 +54,24 @@ export class MicroservicesChart extends Chart {
       hostnames: ['api.shop.test'],
       partOf: 'shop',
       routes: [
-        { pathPrefix: '/orders', service: orders },
-        { pathPrefix: '/users', service: users },
-        { pathPrefix: '/catalog', service: catalog },
+        { pathPrefix: '/orders', service: orders.service },
+        { pathPrefix: '/users', service: users.service },
+        { pathPrefix: '/catalog', service: catalog.service },
       ],
     });
 
     const legacy = new ExternalService(this, 'legacy-shop', { addresses: ['10.250.0.1'], port: 80, targetPort: 18081, partOf: 'shop' });
     new Strangler(this, 'www', {
       legacy: legacy.service,
-      strangled: [{ pathPrefix: '/orders', service: orders }],
+      strangled: [{ pathPrefix: '/orders', service: orders.service }],
       hostnames: ['www.shop.test'],
       routing: TrafficRouting.gatewayApi({ gatewayName: api.gateway!.name }),
+      partOf: 'shop',
+    });
+
+    new ServiceMesh(this, 'mesh', {
+      dataPlane: MeshDataPlane.ISTIO_AMBIENT,
+      workloads: [orders.deployment, users.deployment, catalog.deployment],
       partOf: 'shop',
     });
 

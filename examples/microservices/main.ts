@@ -6,7 +6,10 @@
  *   which /orders has already moved to the new orders service (Strangler, on the same Gateway).
  * - the three services are members of an Istio ambient mesh with strict mTLS (ServiceMesh: a pod
  *   label and a PeerAuthentication each; the e2e installs Istio's CRDs, not Istio, so the pods run
- *   as plain pods there).
+ *   as plain pods there);
+ * - zero trust in the namespace (NetworkSegmentation): every pod isolated, the gateway's pods
+ *   (namespace traefik) reach the routed services, and the storefront web tier of namespace
+ *   shop-web reaches orders, nothing else.
  * The legacy shop's address is the e2e node's (10.250.0.1:18081), where the behavior check runs
  * a stand-in for it; in your cluster it is your data centre's.
  */
@@ -14,7 +17,8 @@ import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ApiGateway, ExternalService, HighlyAvailable, MeshDataPlane, ResourcePreset, RestrictedPods, ServiceMesh, StandardLabels, Strangler, TrafficRouting,
+  ApiGateway, ExternalService, HighlyAvailable, MeshDataPlane, NetworkPeer, NetworkSegmentation, ResourcePreset, RestrictedPods, ServiceMesh,
+  StandardLabels, Strangler, TrafficRouting,
 } from '../../src';
 
 /** A small HTTP service that answers `<name> on <pod>`, behind a ClusterIP Service. */
@@ -61,13 +65,19 @@ export class MicroservicesChart extends Chart {
     });
 
     const legacy = new ExternalService(this, 'legacy-shop', { addresses: ['10.250.0.1'], port: 80, targetPort: 18081, partOf: 'shop' });
-    new Strangler(this, 'www', {
+    const www = new Strangler(this, 'www', {
       legacy: legacy.service,
       strangled: [{ pathPrefix: '/orders', service: orders.service }],
       hostnames: ['www.shop.test'],
       routing: TrafficRouting.gatewayApi({ gatewayName: api.gateway!.name }),
       partOf: 'shop',
     });
+
+    const segmentation = new NetworkSegmentation(this, 'zero-trust', { partOf: 'shop' });
+    const gatewayPods = NetworkPeer.podsInNamespace('traefik', { 'app.kubernetes.io/name': 'traefik' });
+    segmentation.allowFromGateway(api, [gatewayPods]);
+    segmentation.allowFromGateway(www, [gatewayPods]);
+    segmentation.allowToService(orders.service, [NetworkPeer.podsInNamespace('shop-web', { 'app.kubernetes.io/name': 'storefront' })]);
 
     new ServiceMesh(this, 'mesh', {
       dataPlane: MeshDataPlane.ISTIO_AMBIENT,

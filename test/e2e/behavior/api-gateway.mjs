@@ -63,7 +63,7 @@ async function withLegacyShop(fn) {
 /** Sends PER_PATH requests per rule; fails unless each rule's requests all reach its service. */
 async function checkRoutes(t, prefix) {
   const p = promises(t, prefix);
-  await gw.waitRouted(t, p.route, p.host, {}, { timeout: 60 });
+  await gw.waitRouted(t, p.route, p.host, {}, { timeout: 60, pathname: p.rules[0].path });
   const seen = [];
   let ok = true;
   for (const r of p.rules) {

@@ -165,9 +165,9 @@ function routeCondition(route, type) {
 /**
  * Waits until Traefik has processed the live HTTPRoute `name` at its current generation (Accepted
  * and ResolvedRefs True, observedGeneration current) and the Gateway is Programmed, then until a
- * request for `host` is answered with 200. Returns the live route.
+ * request for `host` (and `pathname`) is answered with 200. Returns the live route.
  */
-async function waitRouted(t, name, host, headers = {}, { timeout = 60 } = {}) {
+async function waitRouted(t, name, host, headers = {}, { timeout = 60, pathname = '/' } = {}) {
   let route;
   await t.eventually(`HTTPRoute ${name} accepted by Traefik`, () => {
     route = t.json(['get', 'httproute', name]);
@@ -183,7 +183,7 @@ async function waitRouted(t, name, host, headers = {}, { timeout = 60 } = {}) {
     return true;
   }, { timeout, interval: 0.5 });
   await t.eventually(`a 200 from ${host} through the gateway`, async () => {
-    const r = await request(host, { headers });
+    const r = await request(host, { headers, pathname });
     if (r.status !== 200) throw new Failure(`GET http://${host}/ via ${GATEWAY_ADDRESS}:${GATEWAY_PORT}: ${r.status || r.error} ${r.body.trim().slice(0, 100)}`);
     return true;
   }, { timeout: 30, interval: 0.5 });

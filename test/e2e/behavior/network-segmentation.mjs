@@ -48,7 +48,9 @@ async function run(t) {
       seen.push(`→ users: ${await np.expectBlocked(t, pod, np.CLIENT_CONTAINER, users)}`);
     });
     await np.withClient(web, 'storefront', STOREFRONT, async (pod) => {
-      seen.push(`${WEB_NS} storefront → orders: ${await np.expectReachable(web, pod, np.CLIENT_CONTAINER, orders)}`);
+      const r = await np.probe(web, pod, np.CLIENT_CONTAINER, orders);
+      expect(r.ok, `${WEB_NS}/${pod} → ${orders} should be allowed: ${r.detail}`);
+      seen.push(`${WEB_NS} storefront → orders: HTTP ${r.status} in ${r.secs.toFixed(1)}s`);
       seen.push(`→ users: ${await np.expectBlocked(web, pod, np.CLIENT_CONTAINER, users)}`);
     });
     await np.withClient(web, 'other', { app: 'other' }, async (pod) => {

@@ -42,17 +42,22 @@ export function validOr<T>(valid: Arb<T>, invalid: Arb<unknown>, invalidWeight =
 }
 
 /** Usually an explicit `undefined` (the default applies), sometimes a value. */
+/** Usually nothing (the key is left out by `partial` half of the time anyway), rarely a value. */
+export function seldom(arb: Arb<unknown>, weight = 8): Arb<unknown> {
+  return weighted<unknown>([weight, fc.constant(undefined)], [1, arb]);
+}
+
 export function rarely(arb: Arb<unknown>): Arb<unknown> {
   return weighted<unknown>([3, fc.constant(undefined)], [1, arb]);
 }
 
 /** `fc.record` of plain objects (never a null prototype, so counterexamples print plainly). */
-function rec<T>(model: { [K in keyof T]: Arb<T[K]> }): Arb<T> {
+export function rec<T>(model: { [K in keyof T]: Arb<T[K]> }): Arb<T> {
   return fc.record(model as any, { noNullPrototype: true }) as unknown as Arb<T>;
 }
 
 /** `fc.dictionary` of plain objects. */
-function dict<T>(keys: Arb<string>, values: Arb<T>, c: { minKeys?: number; maxKeys?: number } = {}): Arb<Record<string, T>> {
+export function dict<T>(keys: Arb<string>, values: Arb<T>, c: { minKeys?: number; maxKeys?: number } = {}): Arb<Record<string, T>> {
   return fc.dictionary(keys, values, { ...c, noNullPrototype: true });
 }
 
@@ -206,7 +211,7 @@ export const securityOptions: Arb<unknown> = validOr(
 // ---------------------------------------------------------------------------------------------
 // Containers (kplus.ContainerProps)
 
-const RESTRICTED_SC: kplus.ContainerSecurityContextProps = labelled({
+export const RESTRICTED_SC: kplus.ContainerSecurityContextProps = labelled({
   ensureNonRoot: true,
   user: 1000,
   group: 1000,

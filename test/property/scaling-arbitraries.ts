@@ -2,7 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import {
-  BaseWorkloadSpec, baseWorkloadSpec, bool, count, dnsName, durationArb, labelValue, partial, presetArb, Scenario, validOr, weighted, withBrokenProps,
+  BaseWorkloadSpec, baseWorkloadSpec, bool, count, dict, dnsName, durationArb, labelValue, partial, presetArb, rec, RESTRICTED_SC, Scenario, seldom,
+  validOr, weighted, withBrokenProps,
 } from './arbitraries';
 import { BuildContext, factory, harness, labelled, show } from './recipes';
 import {
@@ -22,18 +23,6 @@ type Arb<T = unknown> = fc.Arbitrary<T>;
 type Props = Record<string, unknown>;
 
 
-function rec<T>(model: { [K in keyof T]: Arb<T[K]> }): Arb<T> {
-  return fc.record(model as any, { noNullPrototype: true }) as unknown as Arb<T>;
-}
-
-function dict<T>(keys: Arb<string>, values: Arb<T>, c: { minKeys?: number; maxKeys?: number } = {}): Arb<Record<string, T>> {
-  return fc.dictionary(keys, values, { ...c, noNullPrototype: true });
-}
-
-function seldom(arb: Arb<unknown>, weight = 8): Arb<unknown> {
-  return weighted<unknown>([weight, fc.constant(undefined)], [1, arb]);
-}
-
 // ---------------------------------------------------------------------------------------------
 // The scaled workload
 
@@ -51,15 +40,6 @@ export interface ScaledWorkloadSpec {
   readonly otherAutoscaler?: 'hpaBefore' | 'hpaAfter' | 'elasticBefore' | 'kedaBefore';
 }
 
-const RESTRICTED_SC: kplus.ContainerSecurityContextProps = {
-  ensureNonRoot: true,
-  user: 1000,
-  group: 1000,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: [kplus.Capability.ALL] },
-  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-};
 
 function resourcesOf(r: Requests): kplus.ContainerResources | undefined {
   if (r === 'preset') return ResourcePreset.SMALL.toContainerResources();

@@ -1,7 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { dnsName, labelValue, partial, port, portName, Scenario, validOr, weighted, withBrokenProps, wrongType } from './arbitraries';
+import {
+  dict, dnsName, labelValue, partial, port, portName, rec, RESTRICTED_SC, Scenario, seldom, validOr, weighted, withBrokenProps, wrongType,
+} from './arbitraries';
 import { BuildContext, factory, harness, show } from './recipes';
 import { ApiGateway, ExternalService, NetworkPeer, ResourcePreset, Strangler, TrafficRouting } from '../../src';
 
@@ -18,19 +20,6 @@ import { ApiGateway, ExternalService, NetworkPeer, ResourcePreset, Strangler, Tr
 type Arb<T = unknown> = fc.Arbitrary<T>;
 type Props = Record<string, unknown>;
 
-
-function rec<T>(model: { [K in keyof T]: Arb<T[K]> }): Arb<T> {
-  return fc.record(model as any, { noNullPrototype: true }) as unknown as Arb<T>;
-}
-
-function dict<T>(keys: Arb<string>, values: Arb<T>, c: { minKeys?: number; maxKeys?: number } = {}): Arb<Record<string, T>> {
-  return fc.dictionary(keys, values, { ...c, noNullPrototype: true });
-}
-
-/** Usually nothing (the key is left out by `partial` half of the time anyway), rarely a value. */
-function seldom(arb: Arb<unknown>, weight = 8): Arb<unknown> {
-  return weighted<unknown>([weight, fc.constant(undefined)], [1, arb]);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The pool of workloads and Services a scenario's props refer to
@@ -63,16 +52,6 @@ interface Built {
 const pools = new WeakMap<BuildContext, Built[]>();
 const poolEntries = new WeakMap<BuildContext, PoolEntry[]>();
 
-const RESTRICTED_SC: kplus.ContainerSecurityContextProps = {
-  ensureNonRoot: true,
-  user: 1000,
-  group: 1000,
-  privileged: false,
-  allowPrivilegeEscalation: false,
-  readOnlyRootFilesystem: true,
-  capabilities: { drop: [kplus.Capability.ALL] },
-  seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
-};
 
 function appContainer(name: string): kplus.ContainerProps {
   return {

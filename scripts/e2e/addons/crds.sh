@@ -77,14 +77,7 @@ stop() {
   fi
 }
 
-case "${1:-}" in
-  build) build ;;
-  start) start ;;
-  stop) stop ;;
-  # The directory of the cached CRDs (the policy gate validates custom resources against them).
-  dir) build >&2 && echo "$OUT" ;;
-  *)
-    echo "usage: $0 build|start|stop|dir" >&2
-    exit 2
-    ;;
-esac
+# `dir`: the directory of the cached CRDs (the policy gate validates custom resources against them).
+cmd_dir() { build >&2 && echo "$OUT"; }
+
+addon_main "$@"

@@ -26,17 +26,13 @@
 # Files: $RUN_DIR/pids/metrics-server.pid, $RUN_DIR/logs/metrics-server.log, $RUN_DIR/metrics-server/.
 set -euo pipefail
 
+ADDON=metrics-server
+# shellcheck source=scripts/e2e/addons/lib/addon.bash
+source "$(dirname "${BASH_SOURCE[0]}")/lib/addon.bash"
 VERSION="${METRICS_SERVER_VERSION:-v0.9.0}"
-CACHE="${CDK8S_PATTERNS_CACHE:-$HOME/.cache/cdk8s-patterns}"
-DIR="$CACHE/addons/metrics-server"
+DIR="$ADDON_CACHE"
 BIN_FILE="$DIR/$VERSION/metrics-server"
 STAMP="$DIR/$VERSION/.version"
-
-log() { echo "metrics-server: $*" >&2; }
-die() {
-  printf 'metrics-server: ERROR: %b\n' "$*" >&2
-  exit 1
-}
 
 # ------------------------------------------------------------------ build
 build() {
@@ -60,13 +56,13 @@ build() {
 }
 
 # ------------------------------------------------------------------ start / stop
-RUN_DIR="${CDK8S_E2E_RUN_DIR:-${TMPDIR:-/tmp}/cdk8s-patterns-e2e}"
-PID_FILE="$RUN_DIR/pids/metrics-server.pid"
-LOG_FILE="$RUN_DIR/logs/metrics-server.log"
+PID_FILE="$PIDS/$ADDON.pid"
+LOG_FILE="$LOGS/$ADDON.log"
 MS="$RUN_DIR/metrics-server"
 
-running() { [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null; }
+running() { is_running; }
 
+# kubectl_ of addon.bash, with the kubectl start (or stop) resolved.
 kubectl_() { "$KUBECTL" --kubeconfig "$KUBECONFIG" "$@"; }
 
 # The upstream manifests' ServiceAccount and grants (manifests/base/rbac.yaml of v0.9.0), plus the
@@ -251,15 +247,6 @@ YAML
   log "$VERSION ready in $((SECONDS - t0))s on https://$addr:$port (pid $(cat "$PID_FILE"), resolution ${METRICS_SERVER_RESOLUTION:-10s}): metrics of $got nodes"
 }
 
-stop_process() {
-  [[ -f "$PID_FILE" ]] || return 0
-  local pid i
-  pid="$(cat "$PID_FILE")"
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 30; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -KILL "$pid" 2>/dev/null || true
-  rm -f "$PID_FILE"
-}
 
 stop() {
   stop_process
@@ -276,12 +263,4 @@ stop() {
   log "stopped"
 }
 
-case "${1:-}" in
-  build) build ;;
-  start) start ;;
-  stop) stop ;;
-  *)
-    echo "usage: $0 build|start|stop" >&2
-    exit 2
-    ;;
-esac
+addon_main "$@"

@@ -284,12 +284,4 @@ stop() {
   [[ -z "$left" ]] || die "kube-router state left on the host after cleanup:\n$left"
 }
 
-case "${1:-}" in
-  build) build ;;
-  start) start ;;
-  stop) stop ;;
-  *)
-    echo "usage: $0 build|start|stop" >&2
-    exit 2
-    ;;
-esac
+addon_main "$@"

@@ -192,12 +192,4 @@ stop() {
   rm -rf "$RUN_DIR/addons/traefik"
 }
 
-case "${1:-}" in
-  build) build ;;
-  start) start ;;
-  stop) stop ;;
-  *)
-    echo "usage: $0 build|start|stop" >&2
-    exit 2
-    ;;
-esac
+addon_main "$@"

@@ -93,3 +93,19 @@ wait_until() {
 
 # cluster_up: true when the run dir holds a kubeconfig of a reachable API server.
 cluster_up() { [[ -f "${KUBECONFIG:-$RUN_DIR/kubeconfig}" ]] && kubectl_ get --raw /readyz >/dev/null 2>&1; }
+
+# addon_main "$@": runs the add-on's build, start or stop function, or a command of its own that
+# it defines as cmd_<name> (crds.sh's `dir`); anything else prints the usage and exits 2.
+addon_main() {
+  case "${1:-}" in
+    build | start | stop) "$1" ;;
+    *)
+      if [[ -n "${1:-}" ]] && declare -F "cmd_$1" >/dev/null; then
+        "cmd_$1"
+      else
+        echo "usage: $0 build|start|stop$(declare -F | sed -n 's/^declare -f cmd_/|/p' | tr -d '\n')" >&2
+        exit 2
+      fi
+      ;;
+  esac
+}

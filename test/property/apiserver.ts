@@ -392,12 +392,127 @@ export function apiServerProblems(manifests: any[]): string[] {
         }
         break;
       }
+      case 'EndpointSlice':
+        checkEndpointSlice(p, m);
+        break;
+      case 'NetworkPolicy':
+        checkNetworkPolicy(p, m.spec ?? {});
+        break;
+      case 'HTTPRoute':
+        checkHttpRoute(p, m.spec ?? {});
+        break;
+      case 'Ingress':
+        (m.spec?.rules ?? []).forEach((r: any, i: number) => {
+          if (r.host !== undefined && !isHostname(r.host)) p.add(`spec.rules[${i}].host`, `${show(r.host)} must be a DNS-1123 subdomain, optionally with a leading "*."`);
+          (r.http?.paths ?? []).forEach((x: any, j: number) => {
+            if (x.pathType === 'Prefix' && !isCleanPrefix(x.path)) p.add(`spec.rules[${i}].http.paths[${j}].path`, `${show(x.path)} must be an absolute path without "//", "/./" or "/../" segments or an encoded "/"`);
+          });
+        });
+        break;
+      case 'ResourceQuota':
+        for (const [k, v] of Object.entries(m.spec?.hard ?? {})) {
+          if (parseQuantity(v) === undefined || !/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/.test(String(v))) p.add(`spec.hard.${k}`, `${show(v)} must be a quantity`);
+        }
+        break;
+      case 'LimitRange':
+        (m.spec?.limits ?? []).forEach((l: any, i: number) => {
+          for (const section of ['default', 'defaultRequest', 'max', 'min']) {
+            for (const [k, v] of Object.entries(l[section] ?? {})) {
+              if (parseQuantity(v) === undefined) p.add(`spec.limits[${i}].${section}.${k}`, `${show(v)} must be a quantity`);
+            }
+          }
+        });
+        break;
       default:
         break;
     }
     out.push(...p.list);
   }
   return out;
+}
+
+/** A host name as Ingress and the Gateway API take it (a leading `*.` allowed; 253 characters in all). */
+function isHostname(v: unknown): boolean {
+  if (typeof v !== 'string' || v.length > 253) return false;
+  const bare = v.startsWith('*.') ? v.slice(2) : v;
+  return isSubdomain(bare) && !/^[0-9.]+$/.test(bare);
+}
+
+/** A path prefix without empty, "." or ".." segments or an encoded "/" (the HTTPRoute CRD's CEL, Ingress's Prefix rules). */
+function isCleanPrefix(v: unknown): boolean {
+  if (typeof v !== 'string' || !v.startsWith('/') || /%2f/i.test(v) || /%(?![0-9a-fA-F]{2})/.test(v)) return false;
+  if (v === '/') return true;
+  return v.slice(1).replace(/\/$/, '').split('/').every(x => x !== '' && x !== '.' && x !== '..');
+}
+
+/** An endpoint address the API server accepts: IPv4 or IPv6, not unspecified, loopback, link-local or multicast. */
+function isEndpointIp(v: unknown, family: string): boolean {
+  if (typeof v !== 'string') return false;
+  if (family === 'IPv4') {
+    const m = v.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/);
+    if (!m || m.slice(1).some(x => Number(x) > 255)) return false;
+    const [a, b] = [Number(m[1]), Number(m[2])];
+    return !(a === 0 || a === 127 || (a === 169 && b === 254) || a >= 224);
+  }
+  const lower = v.toLowerCase();
+  if (!/^[0-9a-f:]+$/.test(lower) || !lower.includes(':') || (lower.match(/::/g) ?? []).length > 1) return false;
+  return !(lower === '::' || lower === '::1' || /^fe[89ab]/.test(lower) || lower.startsWith('ff') || lower.startsWith('::ffff:'));
+}
+
+function isCidr(v: unknown): boolean {
+  if (typeof v !== 'string') return false;
+  const [ip, bits, ...rest] = v.split('/');
+  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return ip.split('.').every(x => Number(x) <= 255) && Number(bits) <= 32;
+  return /^[0-9a-fA-F:]+$/.test(ip) && ip.includes(':') && (ip.match(/::/g) ?? []).length <= 1 && Number(bits) <= 128;
+}
+
+function checkEndpointSlice(p: Problems, m: any): void {
+  const family = m.addressType;
+  if (!['IPv4', 'IPv6', 'FQDN'].includes(family)) p.add('addressType', `${show(family)} must be IPv4, IPv6 or FQDN`);
+  (m.endpoints ?? []).forEach((e: any, i: number) => {
+    const addrs: unknown[] = e.addresses ?? [];
+    if (addrs.length < 1 || addrs.length > 100) p.add(`endpoints[${i}].addresses`, 'must have 1 to 100 addresses');
+    addrs.forEach((a, j) => {
+      if (family !== 'FQDN' && !isEndpointIp(a, family)) p.add(`endpoints[${i}].addresses[${j}]`, `${show(a)} must be a valid ${family} endpoint address`);
+    });
+  });
+  (m.ports ?? []).forEach((x: any, i: number) => {
+    if (x.port !== undefined && !isPort(x.port)) p.add(`ports[${i}].port`, `${show(x.port)} must be 1-65535`);
+    if (x.name !== undefined && x.name !== '' && !isDnsLabel(x.name)) p.add(`ports[${i}].name`, `${show(x.name)} must be a DNS-1123 label`);
+  });
+}
+
+function checkNetworkPolicy(p: Problems, spec: any): void {
+  checkSelector(p, spec.podSelector, 'spec.podSelector');
+  for (const [dir, peersKey] of [['ingress', 'from'], ['egress', 'to']] as const) {
+    (spec[dir] ?? []).forEach((rule: any, i: number) => {
+      (rule[peersKey] ?? []).forEach((peer: any, j: number) => {
+        const at = `spec.${dir}[${i}].${peersKey}[${j}]`;
+        if (peer.ipBlock && (peer.podSelector || peer.namespaceSelector)) p.add(at, 'ipBlock cannot be combined with selectors');
+        if (peer.ipBlock && !isCidr(peer.ipBlock.cidr)) p.add(`${at}.ipBlock.cidr`, `${show(peer.ipBlock.cidr)} must be a CIDR`);
+        if (peer.podSelector) checkSelector(p, peer.podSelector, `${at}.podSelector`);
+        if (peer.namespaceSelector) checkSelector(p, peer.namespaceSelector, `${at}.namespaceSelector`);
+      });
+      (rule.ports ?? []).forEach((x: any, j: number) => {
+        if (x.port !== undefined && !(isPort(x.port) || isPortName(x.port))) p.add(`spec.${dir}[${i}].ports[${j}].port`, `${show(x.port)} must be a port number or name`);
+        if (x.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(x.protocol)) p.add(`spec.${dir}[${i}].ports[${j}].protocol`, `${show(x.protocol)} must be TCP, UDP or SCTP`);
+      });
+    });
+  }
+}
+
+/** The HTTPRoute CRD's CEL rules the JSON schema leaves out (paths; weights and the rest are in the schema). */
+function checkHttpRoute(p: Problems, spec: any): void {
+  (spec.hostnames ?? []).forEach((h: unknown, i: number) => {
+    if (!isHostname(h)) p.add(`spec.hostnames[${i}]`, `${show(h)} must be a host name`);
+  });
+  (spec.rules ?? []).forEach((r: any, i: number) => (r.matches ?? []).forEach((m: any, j: number) => {
+    const path = m.path;
+    if (path && (path.type ?? 'PathPrefix') === 'PathPrefix' && !isCleanPrefix(path.value)) {
+      p.add(`spec.rules[${i}].matches[${j}].path.value`, `${show(path.value)} must be an absolute path without "//", "/./" or "/../" segments or an encoded "/"`);
+    }
+  }));
 }
 
 /** Structural-schema rules a JSON schema cannot state about itself: RE2 patterns, ranges. */

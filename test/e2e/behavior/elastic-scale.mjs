@@ -101,11 +101,13 @@ export default {
   examples: {
     elastic: {
       deployment: 'elastic-web', service: 'elastic-web', port: 80,
-      // about half a CPU in all: 2 loops of 100 ms of CPU and 300 ms of pause (the machine has 2)
-      workers: 2, burnMs: 100, pauseMs: 300,
-      // the HPA wanted more replicas 13-25 s into the load here (metric resolution 10 s, HPA sync
-      // period 15 s); 75 s leaves room for a busy machine, and is what the counterpart waits
-      metricsTimeout: 90, scaleUpTimeout: 75,
+      // about three quarters of a CPU in all: 3 loops of 100 ms of CPU and 300 ms of pause (the
+      // machine has 2); with 2 loops, on a machine busy with the other examples, the pods got only
+      // 62m of CPU and the HPA asked for a second pod 65 s into the load
+      workers: 3, burnMs: 100, pauseMs: 300,
+      // the HPA wanted more replicas 13-25 s into the load on a quiet machine (metric resolution
+      // 10 s, HPA sync period 15 s); 120 s leaves room for a busy one, and is what the counterpart waits
+      metricsTimeout: 90, scaleUpTimeout: 120,
     },
   },
   checks: [
@@ -202,7 +204,7 @@ export default {
       check: SCALE,
       breaks: 'the HorizontalPodAutoscaler is deleted',
       // idle with metrics (seconds) + the check's scale-up wait under load (scaleUpTimeout)
-      timeout: 150,
+      timeout: 200,
       async break(t, { deployment }) {
         const deploy = t.get('deployments', deployment);
         const hpas = hpasFor(t, deploy);

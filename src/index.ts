@@ -35,6 +35,7 @@ export { ExternalService, ExternalServiceProps } from './traffic/external-servic
 export { ApiGateway, ApiGatewayProps, ApiRoute } from './traffic/api-gateway';
 export { Strangler, StranglerProps } from './traffic/strangler';
 export { NetworkSegmentation, NetworkSegmentationProps, NetworkPeer } from './traffic/network-segmentation';
+export { NetworkFlow, NetworkFlowKind, INetworkClient } from './core/network-flow';
 export { IRoutedBackends } from './core/routed-backends';
 export { ServiceMesh, ServiceMeshProps, MeshDataPlane } from './traffic/service-mesh';
 

@@ -7,7 +7,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Adapter, HighlyAvailable, ResourcePreset, RestrictedPods } from '../../src';
+import { Adapter, HighlyAvailable, NetworkPeer, NetworkSegmentation, ResourcePreset, RestrictedPods } from '../../src';
 
 /** A legacy app with a Prometheus adapter. */
 export class AdapterChart extends Chart {
@@ -28,7 +28,7 @@ export class AdapterChart extends Chart {
     });
     const service = legacy.exposeViaService({ name: 'billing', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
 
-    new Adapter(this, 'metrics', {
+    const adapter = new Adapter(this, 'metrics', {
       workload: legacy,
       container: {
         name: 'exporter',
@@ -42,6 +42,9 @@ export class AdapterChart extends Chart {
     });
 
     new HighlyAvailable(this, 'legacy-ha', { workload: legacy });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, and Prometheus (namespace monitoring)
+    // scrapes the adapter's port.
+    new NetworkSegmentation(this, 'segmentation', { metricsScrapers: [NetworkPeer.namespaceNamed('monitoring')] }).allowFlowsOf(adapter);
     RestrictedPods.applyTo(this);
   }
 }

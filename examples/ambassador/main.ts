@@ -7,7 +7,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Ambassador, AmbassadorProxy, HighlyAvailable, ResourcePreset, RestrictedPods } from '../../src';
+import { Ambassador, AmbassadorProxy, HighlyAvailable, NetworkSegmentation, ResourcePreset, RestrictedPods } from '../../src';
 import { redisContainer } from '../shared/demo-containers';
 
 const SHARDS = 3;
@@ -53,7 +53,7 @@ export class AmbassadorChart extends Chart {
       }],
     });
 
-    new Ambassador(this, 'redis-ambassador', {
+    const ambassador = new Ambassador(this, 'redis-ambassador', {
       workload: app,
       proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers }),
       envVar: 'REDIS_URL',
@@ -63,6 +63,9 @@ export class AmbassadorChart extends Chart {
     new HighlyAvailable(this, 'redis-ha', { workload: shards });
     new HighlyAvailable(this, 'app-ha', { workload: app });
     app.exposeViaService({ name: 'app', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, and the app's pods reach the shards its
+    // ambassador proxies to (each shard's Service, derived from the proxy's servers).
+    new NetworkSegmentation(this, 'segmentation').allowFlowsOf(ambassador);
     RestrictedPods.applyTo(this);
   }
 }

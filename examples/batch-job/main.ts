@@ -7,7 +7,7 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
-import { BatchJob, CompletionMode, JobRestartPolicy, ResourcePreset, Sidecar } from '../../src';
+import { BatchJob, CompletionMode, JobRestartPolicy, NetworkSegmentation, ResourcePreset, Sidecar } from '../../src';
 
 /** pi's program: print the digits and write them to the shared results volume. */
 const PI = 'my $pi = bpi(2000); print $pi; open(my $f, ">", "/results/pi.txt") or die "cannot write /results/pi.txt: $!"; print $f $pi; close($f) or die';
@@ -40,6 +40,8 @@ export class BatchJobChart extends Chart {
       resources: ResourcePreset.MICRO,
     });
     // Each index n in 0..4 sums 10000n+1 .. 10000(n+1).
+    // Zero trust in the namespace: every pod isolated, DNS allowed, nothing else: the Jobs compute alone.
+    new NetworkSegmentation(this, 'segmentation');
     new BatchJob(this, 'shard-sums', {
       completionMode: CompletionMode.INDEXED,
       completions: 5,

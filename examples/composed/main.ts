@@ -7,7 +7,7 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Adapter, Ambassador, AmbassadorProxy, GracefulShutdown, HealthProbe, HighlyAvailable, RestrictedPods, Sidecar,
+  Adapter, Ambassador, AmbassadorProxy, GracefulShutdown, HealthProbe, HighlyAvailable, NetworkPeer, NetworkSegmentation, RestrictedPods, Sidecar,
 } from '../../src';
 import { nginxContainer, redisContainer } from '../shared/demo-containers';
 
@@ -29,7 +29,7 @@ export class ComposedChart extends Chart {
     });
     const service = shop.exposeViaService({ name: 'shop', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
 
-    new Ambassador(this, 'cache-ambassador', {
+    const ambassador = new Ambassador(this, 'cache-ambassador', {
       workload: shop,
       proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: [`${cacheService.name}:6379`] }),
       envVar: 'REDIS_URL',
@@ -45,7 +45,7 @@ export class ComposedChart extends Chart {
         liveness: HealthProbe.exec(['pidof', 'tail']),
       },
     });
-    new Adapter(this, 'metrics', {
+    const adapter = new Adapter(this, 'metrics', {
       workload: shop,
       container: { name: 'nginx-exporter', image: 'nginx/nginx-prometheus-exporter:1.3.0', args: ['--nginx.scrape-uri=http://localhost:8080/stub_status'] },
       metricsPort: 9113,
@@ -54,6 +54,11 @@ export class ComposedChart extends Chart {
 
     new GracefulShutdown(this, 'shutdown', { workload: shop, terminationGracePeriod: Duration.seconds(30), containers: ['shop'] });
     new HighlyAvailable(this, 'shop-ha', { workload: shop });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, the shop reaches the cache through its
+    // ambassador, and Prometheus (namespace monitoring) scrapes the adapter's port.
+    const segmentation = new NetworkSegmentation(this, 'segmentation', { metricsScrapers: [NetworkPeer.namespaceNamed('monitoring')] });
+    segmentation.allowFlowsOf(ambassador);
+    segmentation.allowFlowsOf(adapter);
     RestrictedPods.applyTo(this);
   }
 }

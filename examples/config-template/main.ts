@@ -7,7 +7,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ConfigTemplate, HighlyAvailable, RestrictedPods } from '../../src';
+import { ConfigTemplate, HighlyAvailable, NetworkSegmentation, RestrictedPods } from '../../src';
 import { nginxContainer } from '../shared/demo-containers';
 
 /** The server block, in gomplate syntax: parameters are under `.params`. */
@@ -62,6 +62,8 @@ export class ConfigTemplateChart extends Chart {
 
     new HighlyAvailable(this, 'web-ha', { workload: web });
     web.exposeViaService({ name: `web-${props.environment}`, ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, nothing else: the web server only serves.
+    new NetworkSegmentation(this, 'segmentation');
     RestrictedPods.applyTo(this);
   }
 }

@@ -12,7 +12,7 @@ import { App, Chart, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ApiVerb, CustomResourceDefinition, HighlyAvailable, JsonSchema, Operator, PrinterColumnType, ResourcePreset, RestrictedPods,
+  ApiVerb, CustomResourceDefinition, HighlyAvailable, JsonSchema, NetworkSegmentation, Operator, PrinterColumnType, ResourcePreset, RestrictedPods,
 } from '../../src';
 
 const PART_OF = 'config-watcher';
@@ -58,7 +58,7 @@ export class ConfigWatcherChart extends Chart {
       }],
     });
 
-    new Operator(this, 'operator', {
+    const operator = new Operator(this, 'operator', {
       customResources: [configWatcher],
       // It reacts to ConfigMap changes ...
       watches: [{ apiGroup: '', resource: 'configmaps' }],
@@ -108,6 +108,8 @@ export class ConfigWatcherChart extends Chart {
     // The custom resource that ties them together; checked against the schema at synth.
     configWatcher.newInstance(this, 'webapp-watcher', { configMap: config.name, podSelector: podLabels }, { name: 'webapp-config-watcher' });
 
+    // Zero trust in the namespace: every pod isolated, DNS allowed, and the operator reaches the API server.
+    new NetworkSegmentation(this, 'segmentation').allowFlowsOf(operator);
     RestrictedPods.applyTo(this);
   }
 }

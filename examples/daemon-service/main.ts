@@ -7,13 +7,13 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DaemonService, DaemonUpdateStrategy } from '../../src';
+import { DaemonService, DaemonUpdateStrategy, NetworkPeer, NetworkSegmentation } from '../../src';
 
 /** A cache on every node. */
 export class DaemonServiceChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new DaemonService(this, 'node-cache', {
+    const cache = new DaemonService(this, 'node-cache', {
       containers: [{
         name: 'memcached',
         image: 'memcached:1.6.31-alpine',
@@ -29,6 +29,9 @@ export class DaemonServiceChart extends Chart {
       updateStrategy: DaemonUpdateStrategy.rollingUpdate({ maxSurge: kplus.PercentOrAbsolute.absolute(1) }),
       nodeLocalService: true,
     });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, and every pod of the cluster may use the
+    // node's cache.
+    new NetworkSegmentation(this, 'segmentation').allowToService(cache.service!, [NetworkPeer.allNamespaces()]);
   }
 }
 

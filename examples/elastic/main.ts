@@ -14,8 +14,8 @@ import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  DisruptionBudget, ElasticScale, EventDrivenScale, PodDemand, PodSpecFields, PredictableDemands, PriorityClass, ResourcePreset,
-  RestrictedPods, ScaleTrigger, ScalingMetric, StandardLabels, TopologyKey,
+  DisruptionBudget, ElasticScale, EventDrivenScale, NetworkPeer, NetworkSegmentation, PodDemand, PodSpecFields, PredictableDemands,
+  PriorityClass, ResourcePreset, RestrictedPods, ScaleTrigger, ScalingMetric, StandardLabels, TopologyKey,
 } from '../../src';
 import { redisContainer } from '../shared/demo-containers';
 
@@ -114,6 +114,10 @@ export class ElasticChart extends Chart {
       containerMax: ResourcePreset.SMALL,
     });
 
+    // Zero trust in the namespace: every pod isolated, DNS allowed, the worker reaches the queue, and KEDA's
+    // scaler (namespace keda) reads the queue's length.
+    const segmentation = new NetworkSegmentation(this, 'segmentation');
+    segmentation.allowToService(redisService, [NetworkPeer.workload(worker), NetworkPeer.namespaceNamed('keda')]);
     RestrictedPods.applyTo(this);
   }
 }

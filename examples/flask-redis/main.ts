@@ -6,7 +6,7 @@
 import { App, Chart, ChartProps, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HighlyAvailable, ResourcePreset, RestrictedPods, StandardLabels } from '../../src';
+import { HighlyAvailable, NetworkPeer, NetworkSegmentation, ResourcePreset, RestrictedPods, StandardLabels } from '../../src';
 import { redisContainer } from '../shared/demo-containers';
 
 const WEB_REPLICAS = 4;
@@ -65,6 +65,8 @@ export class FlaskRedisChart extends Chart {
     ingress.addHostRule('www.example.com', '/visits', backend, kplus.HttpIngressPathType.PREFIX);
 
     // The containers above are the user's own: make every pod Pod Security "restricted".
+    // Zero trust in the namespace: every pod isolated, DNS allowed, the web tier reaches Redis.
+    new NetworkSegmentation(this, 'segmentation').allowToService(redisService, [NetworkPeer.workload(web)]);
     RestrictedPods.applyTo(this);
   }
 }

@@ -7,7 +7,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HighlyAvailable, ImmutableConfigImage, RestrictedPods } from '../../src';
+import { HighlyAvailable, ImmutableConfigImage, NetworkSegmentation, RestrictedPods } from '../../src';
 import { nginxContainer } from '../shared/demo-containers';
 
 /** The configuration image of each environment, pinned to a release tag. */
@@ -45,6 +45,8 @@ export class ImmutableConfigChart extends Chart {
 
     new HighlyAvailable(this, 'web-ha', { workload: web });
     web.exposeViaService({ name: `web-${props.environment}`, ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, nothing else: the web server only serves.
+    new NetworkSegmentation(this, 'segmentation');
     RestrictedPods.applyTo(this);
   }
 }

@@ -5,7 +5,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Adapter, LeaderElected } from '../../src';
+import { Adapter, LeaderElected, NetworkPeer, NetworkSegmentation } from '../../src';
 
 /** A leader-elected controller with a metrics adapter. */
 export class LeaderElectedChart extends Chart {
@@ -24,7 +24,7 @@ export class LeaderElectedChart extends Chart {
       }],
     });
     const service = controller.deployment.exposeViaService({ name: 'reconciler', ports: [{ port: 8081, targetPort: 8081, name: 'health' }] });
-    new Adapter(this, 'metrics', {
+    const adapter = new Adapter(this, 'metrics', {
       workload: controller.deployment,
       container: {
         name: 'exporter',
@@ -35,6 +35,12 @@ export class LeaderElectedChart extends Chart {
       sharedVolume: { mainMountPath: '/var/run/reconciler' },
       service,
     });
+
+    // Zero trust in the namespace: every pod isolated, DNS allowed, the replicas reach the API server (their
+    // Lease), and Prometheus (namespace monitoring) scrapes the adapter's port.
+    const segmentation = new NetworkSegmentation(this, 'segmentation', { metricsScrapers: [NetworkPeer.namespaceNamed('monitoring')] });
+    segmentation.allowFlowsOf(controller);
+    segmentation.allowFlowsOf(adapter);
   }
 }
 

@@ -7,7 +7,7 @@
 import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { CompletionMode, HighlyAvailable, PeriodicJob, RestrictedPods } from '../../src';
+import { CompletionMode, HighlyAvailable, NetworkPeer, NetworkSegmentation, PeriodicJob, RestrictedPods } from '../../src';
 import { nginxContainer } from '../shared/demo-containers';
 
 /** The stand-in reports service: it queues a daily report on POST and refuses other methods there. */
@@ -34,11 +34,11 @@ export class PeriodicJobChart extends Chart {
       containers: [nginxContainer(this, { name: 'reports', serverConf: REPORTS_CONF })],
     });
     new HighlyAvailable(this, 'reports-ha', { workload: reports });
-    reports.exposeViaService({ name: 'reports', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    const reportsService = reports.exposeViaService({ name: 'reports', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
 
     // Defaults: runs never overlap (Forbid), a run more than 5 minutes late is skipped, the
     // last 3 successful and the last failed Job are kept.
-    new PeriodicJob(this, 'nightly-report', {
+    const nightly = new PeriodicJob(this, 'nightly-report', {
       schedule: '30 2 * * MON-FRI',
       timeZone: 'Europe/Berlin',
       backoffLimit: 2,
@@ -63,6 +63,9 @@ export class PeriodicJobChart extends Chart {
         command: ['sh', '-c', 'echo "compacting shard $JOB_COMPLETION_INDEX of 4"'],
       }],
     });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, the nightly report's Job reaches the
+    // reports service.
+    new NetworkSegmentation(this, 'segmentation').allowToService(reportsService, [NetworkPeer.workload(nightly.cronJob)]);
     RestrictedPods.applyTo(this);
   }
 }

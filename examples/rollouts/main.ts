@@ -14,8 +14,8 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AbTestDeployment, BlueGreenColor, BlueGreenDeployment, CanaryDeployment, HighlyAvailable, ReleaseStrategy, ReleaseTrackProps,
-  RequestMatch, ResourcePreset, RestrictedPods, Rollout, StandardLabels, TrafficRouting,
+  AbTestDeployment, BlueGreenColor, BlueGreenDeployment, CanaryDeployment, HighlyAvailable, NetworkPeer, NetworkSegmentation,
+  ReleaseStrategy, ReleaseTrackProps, RequestMatch, ResourcePreset, RestrictedPods, Rollout, StandardLabels, TrafficRouting,
 } from '../../src';
 
 const IMAGE = 'ghcr.io/cdk8s-patterns/storefront';
@@ -79,7 +79,7 @@ export class RolloutsChart extends Chart {
       minReady: Duration.seconds(5),
     }));
 
-    new BlueGreenDeployment(this, 'blue-green', {
+    const blueGreen = new BlueGreenDeployment(this, 'blue-green', {
       appName: 'storefront',
       blue: track('1.0.0'),
       green: track('2.0.0'),
@@ -87,7 +87,7 @@ export class RolloutsChart extends Chart {
       routing: gateway('blue-green.storefront.test'),
     });
 
-    new CanaryDeployment(this, 'canary', {
+    const canary = new CanaryDeployment(this, 'canary', {
       appName: 'storefront',
       stable: track('1.0.0'),
       canary: track('2.0.0'),
@@ -95,7 +95,7 @@ export class RolloutsChart extends Chart {
       routing: gateway('canary.storefront.test'),
     });
 
-    new AbTestDeployment(this, 'ab', {
+    const ab = new AbTestDeployment(this, 'ab', {
       appName: 'storefront',
       a: track('1.0.0'),
       b: track('2.0.0', 2),
@@ -103,6 +103,11 @@ export class RolloutsChart extends Chart {
       routing: gateway('ab.storefront.test'),
     });
 
+    // Zero trust in the namespace: every pod isolated, DNS allowed, and the gateway's pods (namespace
+    // traefik) reach the three routed releases. (The e2e runs Traefik on the node, whose traffic
+    // to local pods NetworkPolicies do not filter.)
+    const segmentation = new NetworkSegmentation(this, 'segmentation');
+    for (const routed of [blueGreen, canary, ab]) segmentation.allowFromGateway(routed, [NetworkPeer.namespaceNamed('traefik')]);
     RestrictedPods.applyTo(this);
   }
 }

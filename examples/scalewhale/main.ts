@@ -9,7 +9,7 @@ import { App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ElasticScale, HighlyAvailable, ResourcePreset, RestrictedPods, ScalingMetric, StandardLabels, WorkQueue,
+  ElasticScale, HighlyAvailable, NetworkSegmentation, ResourcePreset, RestrictedPods, ScalingMetric, StandardLabels, WorkQueue,
 } from '../../src';
 
 const IMAGE = 'ghcr.io/cdk8s-patterns/scalewhale:1.2.0';
@@ -37,6 +37,8 @@ function whale(scope: Construct, replicas?: number): kplus.Deployment {
     deployment.podMetadata.addLabel(k, v);
   }
   deployment.exposeViaService({ name: 'whale', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+  // Zero trust in the namespace: every pod isolated, DNS allowed, nothing else.
+  new NetworkSegmentation(scope, 'segmentation');
   RestrictedPods.applyTo(scope);
   return deployment;
 }
@@ -79,12 +81,14 @@ export class HpaChart extends Chart {
 export class QueueChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new WorkQueue(this, 'whale-pictures', {
+    const pictures = new WorkQueue(this, 'whale-pictures', {
       appName: 'scalewhale',
       worker: { image: 'ghcr.io/cdk8s-patterns/scalewhale-worker:1.2.0' },
       producer: { image: 'ghcr.io/cdk8s-patterns/scalewhale-producer:1.2.0', args: ['--pictures=500'] },
       parallelism: 6,
     });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, the producer and workers reach the queue.
+    new NetworkSegmentation(this, 'segmentation').allowFlowsOf(pictures);
   }
 }
 

@@ -7,7 +7,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { HealthProbe, HighlyAvailable, ResourcePreset, RestrictedPods, Sidecar } from '../../src';
+import { HealthProbe, HighlyAvailable, NetworkSegmentation, ResourcePreset, RestrictedPods, Sidecar } from '../../src';
 import { nginxContainer } from '../shared/demo-containers';
 
 /** The content sidecar's loop: write the page to a temp file and rename it, so nginx never serves half a page. */
@@ -55,6 +55,8 @@ export class SidecarChart extends Chart {
 
     new HighlyAvailable(this, 'web-ha', { workload: web });
     web.exposeViaService({ name: 'web', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, nothing else: the web server only serves.
+    new NetworkSegmentation(this, 'segmentation');
     RestrictedPods.applyTo(this);
   }
 }

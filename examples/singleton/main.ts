@@ -6,7 +6,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Singleton, SingletonEviction, SingletonGuarantee } from '../../src';
+import { NetworkSegmentation, Singleton, SingletonEviction, SingletonGuarantee } from '../../src';
 
 /** An availability singleton and a consistency singleton. */
 export class SingletonChart extends Chart {
@@ -33,6 +33,8 @@ export class SingletonChart extends Chart {
         liveness: kplus.Probe.fromTcpSocket({ port: 8080 }),
       }],
     });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, nothing else: neither singleton calls out.
+    new NetworkSegmentation(this, 'segmentation');
   }
 }
 

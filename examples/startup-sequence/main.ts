@@ -7,7 +7,9 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { GracefulShutdown, HealthProbe, HighlyAvailable, ResourcePreset, RestrictedPods, StartupSequence } from '../../src';
+import {
+  GracefulShutdown, HealthProbe, HighlyAvailable, NetworkPeer, NetworkSegmentation, ResourcePreset, RestrictedPods, StartupSequence,
+} from '../../src';
 
 /** An API whose pods start in a declared order and stop gracefully. */
 export class StartupSequenceChart extends Chart {
@@ -92,6 +94,9 @@ export class StartupSequenceChart extends Chart {
     new GracefulShutdown(this, 'shutdown', { workload: api, terminationGracePeriod: Duration.seconds(40), preStopSleepSeconds: 10 });
     new HighlyAvailable(this, 'api-ha', { workload: api });
     api.exposeViaService({ name: 'api', ports: [{ port: 80, targetPort: 8080, name: 'http' }] });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, the API (and its wait-for-database init
+    // step) reaches Postgres.
+    new NetworkSegmentation(this, 'segmentation').allowToService(dbService, [NetworkPeer.workload(api)]);
     RestrictedPods.applyTo(this);
   }
 }

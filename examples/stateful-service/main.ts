@@ -12,7 +12,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { StatefulService } from '../../src';
+import { NetworkPeer, NetworkSegmentation, StatefulService } from '../../src';
 
 const MEMBERS = 3;
 
@@ -53,6 +53,10 @@ export class StatefulServiceChart extends Chart {
     env.addVariable('ETCD_INITIAL_CLUSTER_TOKEN', kplus.EnvValue.fromValue(etcd.statefulSet.name));
     env.addVariable('ETCD_INITIAL_ADVERTISE_PEER_URLS', kplus.EnvValue.fromValue(`http://$(POD_NAME).${headless}:2380`));
     env.addVariable('ETCD_ADVERTISE_CLIENT_URLS', kplus.EnvValue.fromValue(`http://$(POD_NAME).${headless}:2379`));
+
+    // Zero trust in the namespace: every pod isolated, DNS allowed, and the members reach each other (peer
+    // and client ports, through the headless Service's pods).
+    new NetworkSegmentation(this, 'segmentation').allowToService(etcd.headlessService, [NetworkPeer.workload(etcd.statefulSet)]);
   }
 }
 

@@ -6,13 +6,13 @@
  */
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { WorkQueue, WorkQueueMode } from '../../src';
+import { NetworkPeer, NetworkSegmentation, WorkQueue, WorkQueueMode } from '../../src';
 
 /** A queue-fed worker pool and a static split. */
 export class WorkQueueChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    new WorkQueue(this, 'thumbnails', {
+    const thumbnails = new WorkQueue(this, 'thumbnails', {
       worker: { image: 'ghcr.io/cdk8s-patterns/thumbnailer:2.0.0', args: ['--drain'] },
       producer: { image: 'ghcr.io/cdk8s-patterns/thumbnail-producer:2.0.0', args: ['--bucket=uploads'] },
       parallelism: 4,
@@ -24,6 +24,9 @@ export class WorkQueueChart extends Chart {
       completions: 8,
       parallelism: 4,
     });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, the thumbnail producer and workers reach
+    // their queue; the indexed report shards need no network.
+    new NetworkSegmentation(this, 'segmentation').allowFlowsOf(thumbnails);
   }
 }
 
@@ -31,12 +34,17 @@ export class WorkQueueChart extends Chart {
 export class AutoscaledWorkQueueChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id, { namespace: id });
-    new WorkQueue(this, 'transcode', {
+    const transcode = new WorkQueue(this, 'transcode', {
       worker: { image: 'ghcr.io/cdk8s-patterns/transcoder:1.1.0' },
       producer: { image: 'ghcr.io/cdk8s-patterns/transcode-producer:1.1.0' },
       queueName: 'videos',
       autoscaling: { maxReplicaCount: 10, targetQueueLength: 5 },
     });
+    // Zero trust in the namespace: every pod isolated, DNS allowed, producer and workers reach the queue,
+    // and KEDA's scaler (namespace keda) reads its length.
+    const segmentation = new NetworkSegmentation(this, 'segmentation');
+    segmentation.allowFlowsOf(transcode);
+    segmentation.allowToService(transcode.queueService!, [NetworkPeer.namespaceNamed('keda')]);
   }
 }
 

@@ -5,6 +5,7 @@ import { AccessRule, LeastPrivilege, WatchedResource } from './access-rule';
 import { LEASE_ENV, LeaderElected } from '../behavioral/leader-elected';
 import { DisruptionBudget } from '../core/disruption-budget';
 import { StandardLabels } from '../core/labels';
+import { INetworkClient, NetworkFlow } from '../core/network-flow';
 import { invalid, required, validateDnsLabel, validateDnsSubdomain, validateList, validatePositiveInt, validateProps } from '../core/validation';
 import {
   HighAvailabilityDefaults, WorkloadPatternProps, apiClientDeployment, patternLabels,
@@ -93,7 +94,7 @@ export interface ControllerProps extends WorkloadPatternProps, HighAvailabilityD
  * (their own namespace from the downward API; empty, meaning all namespaces, when cluster-wide),
  * `POD_NAME` and `POD_NAMESPACE`.
  */
-export class Controller extends Construct {
+export class Controller extends Construct implements INetworkClient {
   /** The Deployment of the controller. */
   public readonly deployment: kplus.Deployment;
   /** The ServiceAccount it runs as. */
@@ -120,6 +121,11 @@ export class Controller extends Construct {
   public readonly highAvailability?: HighlyAvailable;
 
   private readonly _rules: AccessRule[] = [];
+
+  /** The controller watches and writes through the API server (for `NetworkSegmentation.allowFlowsOf`). */
+  public get networkFlows(): NetworkFlow[] {
+    return [NetworkFlow.toApiServer(this.deployment, `${this.constructor.name} ${this.node.path}: watches and writes through the API server`)];
+  }
 
   constructor(scope: Construct, id: string, props: ControllerProps) {
     super(scope, id);

@@ -2,6 +2,7 @@ import { Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
+import { INetworkClient, NetworkFlow } from '../core/network-flow';
 import { attachHelperContainer } from '../core/pod-attachment';
 import {
   invalid, invalidInput, required, validateDnsSubdomain, validateImage, validateList, validatePort, validatePositiveInt, validateProps,
@@ -121,7 +122,7 @@ export const LEASE_ENV = { LEASE_NAME: 'LEASE_NAME', LEASE_NAMESPACE: 'LEASE_NAM
  * asked), the RoleBinding, and a Deployment whose pods mount the token and receive `LEASE_NAME`,
  * `LEASE_NAMESPACE`, `POD_NAME` and `POD_NAMESPACE` (the identity, from the downward API).
  */
-export class LeaderElected extends Construct {
+export class LeaderElected extends Construct implements INetworkClient {
   /**
    * Lets an existing ServiceAccount take part in a lease election in its namespace.
    */
@@ -161,6 +162,11 @@ export class LeaderElected extends Construct {
   public readonly highAvailability?: HighlyAvailable;
   /** The elector sidecar, when one was asked for. */
   public readonly elector?: kplus.Container;
+
+  /** The replicas renew the Lease on the API server (for `NetworkSegmentation.allowFlowsOf`). */
+  public get networkFlows(): NetworkFlow[] {
+    return [NetworkFlow.toApiServer(this.deployment, `LeaderElected ${this.node.path}: renews Lease ${this.leaseName}`)];
+  }
 
   constructor(scope: Construct, id: string, props: LeaderElectedProps) {
     super(scope, id);

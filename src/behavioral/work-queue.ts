@@ -5,6 +5,7 @@ import { ContainerKind } from '../core/container-defaults';
 import { HealthProbe } from '../core/health-probe';
 import { CompletionMode, JobSpecFields, labelJobWorkload } from '../core/job-spec-fields';
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
+import { INetworkClient, NetworkFlow } from '../core/network-flow';
 import { setProbes } from '../core/pod-spec-fields';
 import { ResourcePreset } from '../core/resource-preset';
 import {
@@ -148,7 +149,7 @@ export const QUEUE_ENV = { URL: 'QUEUE_URL', HOST: 'QUEUE_HOST', PORT: 'QUEUE_PO
  * passes its address to every worker, and runs the workers as a Job, an Indexed Job for a static
  * split, or a KEDA ScaledJob that scales on queue length.
  */
-export class WorkQueue extends Construct {
+export class WorkQueue extends Construct implements INetworkClient {
   /** The worker Job (in autoscaling mode the template of the ScaledJob, not emitted itself). */
   public readonly job: kplus.Job;
   /** The producer Job, when a producer was given. */
@@ -161,6 +162,22 @@ export class WorkQueue extends Construct {
   public readonly scaledJob?: ApiObject;
   /** The queue's address as the workers see it, e.g. `redis://thumbnails-queue:6379`. */
   public readonly queueUrl: string;
+
+  private readonly queueAddress?: { host: string; port: number };
+
+  /**
+   * The workers and the producer reach the queue (for `NetworkSegmentation.allowFlowsOf`): the
+   * queue's Service when the pattern created it, else the existing queue's host.
+   */
+  public get networkFlows(): NetworkFlow[] {
+    const a = this.queueAddress;
+    if (!a) return [];
+    const clients: Array<[string, kplus.Workload]> = [['workers', this.job]];
+    if (this.producerJob) clients.push(['producer', this.producerJob]);
+    return clients.map(([who, w]) => this.queueService
+      ? NetworkFlow.toService(w, this.queueService, `WorkQueue ${this.node.path}: the ${who} use the queue`)
+      : NetworkFlow.toHost(w, a.host, a.port, `WorkQueue ${this.node.path}: the ${who} use the queue`));
+  }
 
   constructor(scope: Construct, id: string, props: WorkQueueProps) {
     super(scope, id);
@@ -209,6 +226,7 @@ export class WorkQueue extends Construct {
         port = 6379;
       }
       this.queueUrl = `redis://${host}:${port}`;
+      this.queueAddress = { host, port };
       env = {
         [QUEUE_ENV.URL]: kplus.EnvValue.fromValue(this.queueUrl),
         [QUEUE_ENV.HOST]: kplus.EnvValue.fromValue(host),

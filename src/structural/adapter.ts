@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ContainerProbes, HealthProbe } from '../core/health-probe';
+import { INetworkClient, NetworkFlow, asWorkload } from '../core/network-flow';
 import { PodAttachmentProps, attachHelperContainer, findMainContainer, shareEmptyDir, validateWorkload } from '../core/pod-attachment';
 import { PodMutations } from '../core/pod-mutations';
 import { invalid, validateAbsolutePath, validateBoolean, validatePort, validatePortName, validateProps } from '../core/validation';
@@ -90,7 +91,7 @@ export interface AdapterProps extends PodAttachmentProps {
  * The adapter owns the metrics port, reads a shared volume when it consumes files, exposes the
  * port on a Service and sets the usual scrape annotations.
  */
-export class Adapter extends Construct {
+export class Adapter extends Construct implements INetworkClient {
   /** The exporter container. */
   public readonly container: kplus.Container;
 
@@ -105,6 +106,12 @@ export class Adapter extends Construct {
 
   /** The workload the adapter was added to. */
   public readonly workload: kplus.AbstractPod;
+
+  /** The metrics port, to be scraped (for `NetworkSegmentation.allowFlowsOf`). */
+  public get networkFlows(): NetworkFlow[] {
+    const w = asWorkload(this.workload);
+    return w ? [NetworkFlow.metrics(w, this.metricsPort, `Adapter ${this.node.path}: metrics on port ${this.metricsPort}`)] : [];
+  }
 
   constructor(scope: Construct, id: string, props: AdapterProps) {
     super(scope, id);

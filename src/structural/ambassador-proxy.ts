@@ -105,6 +105,7 @@ export class AmbassadorProxy {
       config,
       args: (dir: string) => ['--config-path', `${dir}/envoy.yaml`, '--log-level', 'warn'],
       command: ['envoy'],
+      upstreams: [`${options.upstreamHost}:${options.upstreamPort}`],
     });
   }
 
@@ -142,6 +143,7 @@ export class AmbassadorProxy {
       config,
       args: (dir: string) => ['--conf-file', `${dir}/nutcracker.yml`],
       command: ['nutcracker'],
+      upstreams: [...options.servers],
     });
   }
 
@@ -157,6 +159,8 @@ export class AmbassadorProxy {
   public readonly config: string;
   /** The proxy's command. */
   public readonly command: string[];
+  /** The upstream servers the proxy connects to, as `host:port`. */
+  public readonly upstreams: string[];
   private readonly argsFor: (dir: string) => string[];
 
   private constructor(spec: {
@@ -167,6 +171,7 @@ export class AmbassadorProxy {
     config: string;
     command: string[];
     args: (dir: string) => string[];
+    upstreams?: string[];
   }) {
     this.kind = spec.kind;
     this.image = spec.image;
@@ -175,6 +180,7 @@ export class AmbassadorProxy {
     this.config = spec.config;
     this.command = spec.command;
     this.argsFor = spec.args;
+    this.upstreams = spec.upstreams ?? [];
   }
 
   /**

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { AmbassadorProxy } from './ambassador-proxy';
 import { ContainerProbes } from '../core/health-probe';
 import { StandardLabels } from '../core/labels';
+import { INetworkClient, NetworkFlow, asWorkload } from '../core/network-flow';
 import { PodAttachmentProps, attachHelperContainer, findMainContainer, validateWorkload } from '../core/pod-attachment';
 import { PodMutations } from '../core/pod-mutations';
 import { invalid, validateEnvVarName, validateProps } from '../core/validation';
@@ -60,7 +61,7 @@ export interface AmbassadorProps extends PodAttachmentProps {
  * proxy, sets the application's environment variable to the localhost address, and annotates the
  * pod template with a hash of the configuration so that a change rolls the pods.
  */
-export class Ambassador extends Construct {
+export class Ambassador extends Construct implements INetworkClient {
   /** The proxy container. */
   public readonly container: kplus.Container;
 
@@ -76,6 +77,18 @@ export class Ambassador extends Construct {
   /** The workload the ambassador was added to. */
   public readonly workload: kplus.AbstractPod;
 
+  private readonly upstreams: string[];
+
+  /** The proxy's upstreams, reached from the workload's pods (for `NetworkSegmentation.allowFlowsOf`). */
+  public get networkFlows(): NetworkFlow[] {
+    const w = asWorkload(this.workload);
+    if (!w) return [];
+    return this.upstreams.map(u => {
+      const i = u.lastIndexOf(':');
+      return NetworkFlow.toHost(w, u.slice(0, i), Number(u.slice(i + 1)), `Ambassador ${this.node.path}: proxies to ${u}`);
+    });
+  }
+
   constructor(scope: Construct, id: string, props: AmbassadorProps) {
     super(scope, id);
     validateProps(this, props, ['workload', 'proxy']);
@@ -83,6 +96,7 @@ export class Ambassador extends Construct {
     const main = findMainContainer(this, props.workload, props.mainContainer);
     const proxy = props.proxy;
     if (!(proxy instanceof AmbassadorProxy)) invalid(this, 'proxy', proxy, 'must be an AmbassadorProxy, e.g. AmbassadorProxy.envoyTcp(...)');
+    this.upstreams = [...proxy.upstreams];
     if (props.envVar !== undefined) validateEnvVarName(this, 'envVar', props.envVar);
 
     this.configMap = new kplus.ConfigMap(this, 'config', { data: { [proxy.configFileName]: proxy.config } });

@@ -2,8 +2,12 @@ import { ApiObject, Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
+import { INetworkClient, NetworkFlow, NetworkFlowKind } from '../core/network-flow';
 import { IRoutedBackends } from '../core/routed-backends';
 import { invalid, isCidr, isDnsLabel, isLabelKey, isLabelValue, validateBoolean, validateList, validatePort, validateProps } from '../core/validation';
+
+/** The API server's address on every cluster: the kubernetes Service (443) and kubeadm's port (6443). */
+const API_SERVER_PORTS = [443, 6443];
 import { patternLabels } from '../core/workload-pattern';
 
 /**
@@ -21,6 +25,11 @@ export class NetworkPeer {
     return new NetworkPeer('namespace', { namespace: name });
   }
 
+  /** Every pod of every namespace (a cluster-wide service, e.g. a node-local cache). */
+  public static allNamespaces(): NetworkPeer {
+    return new NetworkPeer('allNamespaces', {});
+  }
+
   /** Pods with these labels in a namespace, by name: e.g. the gateway implementation's pods. */
   public static podsInNamespace(namespaceName: string, labels: { [key: string]: string }): NetworkPeer {
     return new NetworkPeer('podsInNamespace', { namespace: namespaceName, labels });
@@ -31,7 +40,7 @@ export class NetworkPeer {
     return new NetworkPeer('ipBlock', { cidr });
   }
 
-  /** `workload`, `namespace`, `podsInNamespace` or `ipBlock`. */
+  /** `workload`, `namespace`, `allNamespaces`, `podsInNamespace` or `ipBlock`. */
   public readonly kind: string;
   private readonly spec: any;
 
@@ -82,6 +91,7 @@ export class NetworkPeer {
       case 'workload': return { podSelector: selectorOf(s.workload) };
       case 'namespace': return { namespaceSelector: nsSelector(s.namespace) };
       case 'podsInNamespace': return { namespaceSelector: nsSelector(s.namespace), podSelector: { matchLabels: { ...s.labels } } };
+      case 'allNamespaces': return { namespaceSelector: {} };
       default: return { ipBlock: { cidr: s.cidr } };
     }
   }
@@ -93,6 +103,7 @@ export class NetworkPeer {
       case 'workload': return `the pods of ${s.workload?.node?.path}`;
       case 'namespace': return `namespace ${s.namespace}`;
       case 'podsInNamespace': return `pods ${JSON.stringify(s.labels)} of namespace ${s.namespace}`;
+      case 'allNamespaces': return 'every pod of every namespace';
       default: return `${s.cidr}`;
     }
   }
@@ -129,6 +140,28 @@ export interface NetworkSegmentationProps {
   readonly dnsLabels?: { [key: string]: string };
 
   /**
+   * Where the Kubernetes API server is, for flows to it (`allowFlowsOf` a LeaderElected, Controller,
+   * Operator, ...). NetworkPolicies see the API server's own address, after the `kubernetes`
+   * Service is translated, and that address is the cluster's: narrow it to your control plane's
+   * range (e.g. `NetworkPeer.ipBlock('10.0.0.0/28')`) when you know it.
+   * @default NetworkPeer.ipBlock('0.0.0.0/0') on `apiServerPorts`
+   */
+  readonly apiServer?: NetworkPeer;
+
+  /**
+   * The API server's ports, as NetworkPolicies see them (after the `kubernetes` Service).
+   * @default [443, 6443]
+   */
+  readonly apiServerPorts?: number[];
+
+  /**
+   * Who scrapes metrics ports (`allowFlowsOf` an Adapter): e.g. Prometheus's namespace. Required
+   * when a pattern with a metrics port is allowed.
+   * @default - none: allowing a metrics flow fails until it is set
+   */
+  readonly metricsScrapers?: NetworkPeer[];
+
+  /**
    * `app.kubernetes.io/name` of the policies.
    * @default - the construct's id
    */
@@ -161,12 +194,23 @@ export class NetworkSegmentation extends Construct {
 
   private readonly labels: StandardLabelsProps;
   private readonly ids = new Map<string, number>();
+  private readonly apiServer: NetworkPeer;
+  private readonly apiServerPorts: number[];
+  private readonly metricsScrapers?: NetworkPeer[];
+  private readonly allowedFlows = new Set<string>();
   private readonly targets: kplus.Service[] = [];
 
   constructor(scope: Construct, id: string, props: NetworkSegmentationProps = {}) {
     super(scope, id);
     validateProps(this, props);
     this.labels = patternLabels(this, props, 'network-policy');
+    this.apiServer = props.apiServer ?? NetworkPeer.ipBlock('0.0.0.0/0');
+    if (!(this.apiServer instanceof NetworkPeer)) invalid(this, 'apiServer', this.apiServer, 'must be a NetworkPeer, e.g. NetworkPeer.ipBlock(\'10.0.0.0/28\')');
+    this.apiServer._check(this, 'apiServer');
+    this.apiServerPorts = this.ports('apiServerPorts', props.apiServerPorts ?? API_SERVER_PORTS);
+    if (props.metricsScrapers !== undefined) {
+      this.metricsScrapers = this.peers('metricsScrapers', props.metricsScrapers);
+    }
     // A Service's selector may change after allowToService: its pods are checked before synthesis,
     // so the error names this construct rather than surfacing from a policy's serialization.
     this.node.addValidation({
@@ -202,12 +246,7 @@ export class NetworkSegmentation extends Construct {
    */
   public allowToService(service: kplus.Service, peers: NetworkPeer[]): void {
     if (!(service instanceof kplus.Service)) invalid(this, 'service', service, 'must be a cdk8s-plus Service');
-    validateList(this, 'peers', peers);
-    if (peers.length === 0) invalid(this, 'peers', [], 'must name at least one peer');
-    peers.forEach((p, i) => {
-      if (!(p instanceof NetworkPeer)) invalid(this, `peers[${i}]`, p, 'must be a NetworkPeer');
-      p._check(this, `peers[${i}]`);
-    });
+    this.peers('peers', peers);
     if (isSelectorless(service)) serviceTarget(this, service); // fails now, naming the Service
     this.targets.push(service);
     const target = () => serviceTarget(this, service);
@@ -251,14 +290,98 @@ export class NetworkSegmentation extends Construct {
     peer._check(this, 'source');
     if (!(destination instanceof NetworkPeer)) invalid(this, 'destination', destination, 'must be a NetworkPeer');
     destination._check(this, 'destination');
-    validateList(this, 'ports', ports);
-    if (ports.length === 0) invalid(this, 'ports', [], 'must list at least one port');
-    ports.forEach((p, i) => validatePort(this, `ports[${i}]`, p));
+    this.ports('ports', ports);
     this.policy(`allow-${source.name}-egress`, () => ({
       podSelector: selectorOf(source),
       policyTypes: ['Egress'],
       egress: [{ to: [destination._toPeer()], ports: ports.map(port => ({ port, protocol: 'TCP' })) }],
     }));
+  }
+
+  /**
+   * Allows the network flows a pattern's pods need (`networkFlows` of a WorkQueue, LeaderElected,
+   * Controller, Operator, Ambassador, Adapter, ...): to a Service of this chart, ingress on its
+   * pods and egress from the sender; to the API server, egress to `apiServer` on `apiServerPorts`;
+   * to a host, egress on its port (to that address when it is an IP, else to any address: a
+   * NetworkPolicy cannot name a DNS name; a host that names a Service of this chart is that
+   * Service); a metrics port, ingress from `metricsScrapers`. A flow allowed twice gives one policy.
+   */
+  public allowFlowsOf(client: INetworkClient): void {
+    const flows = client?.networkFlows;
+    if (!Array.isArray(flows)) invalid(this, 'client', client, 'must be a pattern with networkFlows (WorkQueue, LeaderElected, Controller, Operator, Ambassador, Adapter, ...)');
+    for (const flow of flows) this.allowFlow(flow);
+  }
+
+  private allowFlow(flow: NetworkFlow): void {
+    const source = flow.source;
+    NetworkPeer.workload(source)._check(this, `flow "${flow.description}" source`);
+    const service = flow.kind === NetworkFlowKind.SERVICE ? flow.service
+      : flow.kind === NetworkFlowKind.HOST ? this.serviceNamed(flow.host!) : undefined;
+    const key = service ? `service:${source.node.path}>${service.node.path}` : `${flow.kind}:${source.node.path}>${flow.host ?? ''}:${flow.port ?? ''}`;
+    if (this.allowedFlows.has(key)) return;
+    this.allowedFlows.add(key);
+    if (service) {
+      this.allowToService(service, [NetworkPeer.workload(source)]);
+      return;
+    }
+    switch (flow.kind) {
+      case NetworkFlowKind.API_SERVER:
+        this.policy(`allow-${source.name}-to-api-server`, () => ({
+          podSelector: selectorOf(source),
+          policyTypes: ['Egress'],
+          egress: [{ to: [this.apiServer._toPeer()], ports: this.apiServerPorts.map(port => ({ port, protocol: 'TCP' })) }],
+        }));
+        return;
+      case NetworkFlowKind.HOST: {
+        const ip = isCidr(`${flow.host}/32`) ? `${flow.host}/32` : undefined;
+        this.policy(`allow-${source.name}-to-${flow.host}`, () => ({
+          podSelector: selectorOf(source),
+          policyTypes: ['Egress'],
+          egress: [{ ...(ip ? { to: [{ ipBlock: { cidr: ip } }] } : {}), ports: [{ port: flow.port, protocol: 'TCP' }] }],
+        }));
+        return;
+      }
+      case NetworkFlowKind.METRICS: {
+        const scrapers = this.metricsScrapers;
+        if (scrapers === undefined) {
+          invalid(this, 'metricsScrapers', undefined, `must name who scrapes metrics (e.g. NetworkPeer.namespaceNamed('monitoring')) to allow "${flow.description}" (port ${flow.port})`);
+        }
+        this.policy(`allow-scrape-${source.name}`, () => ({
+          podSelector: selectorOf(source),
+          policyTypes: ['Ingress'],
+          ingress: [{ from: scrapers.map(p => p._toPeer()), ports: [{ port: flow.port, protocol: 'TCP' }] }],
+        }));
+        return;
+      }
+      default:
+        invalid(this, 'flow', flow.kind, `is not a flow kind this construct knows (${Object.values(NetworkFlowKind).join(', ')})`);
+    }
+  }
+
+  /** A Service of this chart that `host` names (`svc`, `svc.ns`, `svc.ns.svc...` in the chart's namespace). */
+  private serviceNamed(host: string): kplus.Service | undefined {
+    const chart = Chart.of(this);
+    const [name, namespace] = host.split('.');
+    if (namespace !== undefined && namespace !== chart.namespace) return undefined;
+    if (host.split('.').length > 2 && !/^[^.]+\.[^.]+\.svc(\.|$)/.test(host)) return undefined;
+    return chart.node.findAll().find((c): c is kplus.Service => c instanceof kplus.Service && c.name === name && !isSelectorless(c));
+  }
+
+  private peers(field: string, peers: NetworkPeer[]): NetworkPeer[] {
+    validateList(this, field, peers);
+    if (peers.length === 0) invalid(this, field, [], 'must name at least one peer');
+    peers.forEach((p, i) => {
+      if (!(p instanceof NetworkPeer)) invalid(this, `${field}[${i}]`, p, 'must be a NetworkPeer');
+      p._check(this, `${field}[${i}]`);
+    });
+    return peers;
+  }
+
+  private ports(field: string, ports: number[]): number[] {
+    validateList(this, field, ports);
+    if (ports.length === 0) invalid(this, field, [], 'must list at least one port');
+    ports.forEach((p, i) => validatePort(this, `${field}[${i}]`, p));
+    return ports;
   }
 
   private policy(base: string, spec: () => any): ApiObject {

@@ -1,7 +1,10 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ApiGateway, CanaryDeployment, ExternalService, NetworkPeer, NetworkSegmentation, Strangler, TrafficRouting } from '../../src';
+import {
+  Adapter, Ambassador, AmbassadorProxy, ApiGateway, CanaryDeployment, Controller, ExternalService, LeaderElected, NetworkFlow, NetworkPeer,
+  NetworkSegmentation, Strangler, TrafficRouting, WorkQueue,
+} from '../../src';
 import { validateManifests } from '../schema';
 
 const synth = (c: Construct): any[] => Testing.synth(c as any);
@@ -122,5 +125,106 @@ describe('NetworkSegmentation', () => {
     expect(() => synth(chart)).toThrow(/test\/seg: invalid service "test\/later": must select pods/);
     expect(() => seg.allowEgress(web.deployment, NetworkPeer.ipBlock('2001:db8::1::2/64'), [80])).toThrow('test/seg: invalid destination.cidr "2001:db8::1::2/64": must be an IPv4 or IPv6 CIDR, e.g. 10.0.0.0/8');
     expect(() => new NetworkSegmentation(chart, 'x', { defaultDeny: 'yes' as any })).toThrow(/test\/x: invalid defaultDeny "yes"/);
+  });
+
+  describe('allowFlowsOf: policies from the wiring the patterns know', () => {
+    const selectorOf = (ms: any[], kind: string, part: string) =>
+      ms.find(m => m.kind === kind && m.metadata.name.includes(part)).spec.selector.matchLabels;
+
+    test('a WorkQueue: workers and producer reach the queue it created, on the queue port, and nothing else', () => {
+      const chart = Testing.chart();
+      const q = new WorkQueue(chart, 'thumbs', { worker: { image: 'shop/worker:1' }, producer: { image: 'shop/producer:1' } });
+      const seg = new NetworkSegmentation(chart, 'seg');
+      seg.allowFlowsOf(q);
+      seg.allowFlowsOf(q); // twice: no duplicate
+      const ms = synth(chart);
+      expect(() => validateManifests(ms)).not.toThrow();
+      const queuePods = selectorOf(ms, 'Deployment', 'queue');
+      const workers = ms.find(m => m.kind === 'Job' && m.metadata.name.includes('workers')).spec.template.metadata.labels;
+      const ingress = policies(ms).filter(p => p.spec.policyTypes[0] === 'Ingress' && p.spec.podSelector.matchLabels);
+      expect(ingress).toHaveLength(2); // one per client
+      for (const p of ingress) {
+        expect(p.spec.podSelector.matchLabels).toEqual(queuePods);
+        expect(p.spec.ingress[0].ports).toEqual([{ port: 6379, protocol: 'TCP' }]);
+      }
+      const egress = policies(ms).filter(p => p.spec.egress && Object.keys(p.spec.podSelector).length > 0);
+      expect(egress).toHaveLength(2);
+      const workerEgress = egress.find(p => Object.entries(p.spec.podSelector.matchLabels).every(([k, v]) => workers[k] === v))!;
+      expect(workerEgress.spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: queuePods } }], ports: [{ port: 6379, protocol: 'TCP' }] }]);
+      expect(seg.policies).toHaveLength(6);
+    });
+
+    test('an existing queue by host name: egress on its port only, to any address (a policy cannot name a DNS name)', () => {
+      const chart = Testing.chart();
+      const q = new WorkQueue(chart, 'q', { worker: { image: 'shop/worker:1' }, existingQueue: { host: 'redis.example.com', port: 6380 } });
+      new NetworkSegmentation(chart, 'seg').allowFlowsOf(q);
+      const p = byName(synth(chart), 'redis.example.com');
+      expect(p.spec.egress).toEqual([{ ports: [{ port: 6380, protocol: 'TCP' }] }]);
+      expect(p.spec.policyTypes).toEqual(['Egress']);
+    });
+
+    test('LeaderElected and Controller: egress to the API server on 443 and 6443, narrowed by apiServer', () => {
+      const chart = Testing.chart();
+      const le = new LeaderElected(chart, 'reconciler', { containers: [{ image: 'shop/reconciler:1' }] });
+      const ctl = new Controller(chart, 'ctl', { containers: [{ image: 'shop/ctl:1' }], watches: [{ apiGroup: '', resource: 'configmaps' }] });
+      const seg = new NetworkSegmentation(chart, 'seg', { apiServer: NetworkPeer.ipBlock('10.250.0.1/32'), apiServerPorts: [6443] });
+      seg.allowFlowsOf(le);
+      seg.allowFlowsOf(ctl);
+      const ms = synth(chart);
+      expect(() => validateManifests(ms)).not.toThrow();
+      const p = byName(ms, 'reconciler-deployment');
+      expect(p.spec).toEqual({
+        podSelector: { matchLabels: le.deployment.matchLabels },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '10.250.0.1/32' } }], ports: [{ port: 6443, protocol: 'TCP' }] }],
+      });
+      expect(policies(ms).filter(x => x.spec.egress?.[0]?.to?.[0]?.ipBlock?.cidr === '10.250.0.1/32')).toHaveLength(2);
+      const open = Testing.chart();
+      const le2 = new LeaderElected(open, 'r', { containers: [{ image: 'shop/r:1' }] });
+      new NetworkSegmentation(open, 'seg').allowFlowsOf(le2);
+      expect(byName(synth(open), 'api-server').spec.egress).toEqual([{
+        to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }],
+      }]);
+    });
+
+    test('an Ambassador whose upstream is a Service of the chart allows that Service; an IP upstream gets a /32', () => {
+      const chart = Testing.chart();
+      const redis = app(chart, 'redis');
+      const web = app(chart, 'web');
+      const amb = new Ambassador(chart, 'amb', { workload: web.deployment, proxy: AmbassadorProxy.twemproxyRedis({ servers: ['redis:80', '10.1.2.3:6379'], image: 'ghcr.io/x/twemproxy:1' }) });
+      expect(amb.networkFlows.map(f => [f.kind, f.host, f.port])).toEqual([['host', 'redis', 80], ['host', '10.1.2.3', 6379]]);
+      new NetworkSegmentation(chart, 'seg', { allowDns: false }).allowFlowsOf(amb);
+      const ms = synth(chart);
+      expect(byName(ms, 'allow-to-redis').spec.ingress).toEqual([{ from: [{ podSelector: { matchLabels: web.deployment.matchLabels } }], ports: [{ port: 8080, protocol: 'TCP' }] }]);
+      expect(byName(ms, '10.1.2.3').spec.egress).toEqual([{ to: [{ ipBlock: { cidr: '10.1.2.3/32' } }], ports: [{ port: 6379, protocol: 'TCP' }] }]);
+      void redis;
+    });
+
+    test('an Adapter: its metrics port from the scrapers; without scrapers it fails naming the flow', () => {
+      const chart = Testing.chart();
+      const web = app(chart, 'web');
+      const adapter = new Adapter(chart, 'exporter', { workload: web.deployment, container: { image: 'shop/exporter:1' }, metricsPort: 9113 });
+      new NetworkSegmentation(chart, 'seg', { metricsScrapers: [NetworkPeer.namespaceNamed('monitoring')] }).allowFlowsOf(adapter);
+      expect(byName(synth(chart), 'scrape').spec).toEqual({
+        podSelector: { matchLabels: web.deployment.matchLabels },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 9113, protocol: 'TCP' }] }],
+      });
+      const seg = new NetworkSegmentation(chart, 'seg2');
+      expect(() => seg.allowFlowsOf(adapter)).toThrow('test/seg2: invalid metricsScrapers undefined: must name who scrapes metrics (e.g. NetworkPeer.namespaceNamed(\'monitoring\')) to allow "Adapter test/exporter: metrics on port 9113" (port 9113)');
+    });
+
+    test('validation messages', () => {
+      const chart = Testing.chart();
+      expect(() => new NetworkSegmentation(chart, 'a', { apiServerPorts: [] })).toThrow('test/a: invalid apiServerPorts []: must list at least one port');
+      expect(() => new NetworkSegmentation(chart, 'b', { apiServer: NetworkPeer.ipBlock('nope') })).toThrow('test/b: invalid apiServer.cidr "nope": must be an IPv4 or IPv6 CIDR, e.g. 10.0.0.0/8');
+      expect(() => new NetworkSegmentation(chart, 'c', { metricsScrapers: [] })).toThrow('test/c: invalid metricsScrapers []: must name at least one peer');
+      const seg = new NetworkSegmentation(chart, 'd');
+      expect(() => seg.allowFlowsOf({} as any)).toThrow('test/d: invalid client {}: must be a pattern with networkFlows (WorkQueue, LeaderElected, Controller, Operator, Ambassador, Adapter, ...)');
+      const other = Testing.chart();
+      const le = new LeaderElected(other, 'le', { containers: [{ image: 'shop/x:1' }] });
+      expect(() => seg.allowFlowsOf(le)).toThrow(/test\/d: invalid flow "LeaderElected test\/le: renews Lease test-le-[0-9a-f]+" source "test\/le\/deployment": must be in the same chart/);
+      expect(NetworkFlow.toApiServer(le.deployment, 'x').kind).toBe('apiServer');
+    });
   });
 });

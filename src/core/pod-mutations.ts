@@ -108,6 +108,9 @@ export class PodMutations {
   private seq = 0;
   private hooked = false;
   private rendered?: any;
+  /** Bumped by every mutation: a kept render of the same generation is still current. */
+  private generation = 0;
+  private renderedGeneration = -1;
 
   private constructor(private readonly workload: kplus.AbstractPod) {}
 
@@ -264,6 +267,8 @@ export class PodMutations {
     if (this.restriction && canonical(this.restriction.value) !== canonical(value)) {
       invalidInput(by, 'options', value, `conflicts with ${formatValue(this.restriction.value)} given by ${this.restriction.by} for ${this.workload.node.path}: give nested scopes the same options`);
     }
+    // RestrictedPods restricts again in every validation pass: the same restriction changes nothing.
+    if (this.restriction) return;
     this.restriction = { value, by };
     this.hook();
   }
@@ -318,6 +323,7 @@ export class PodMutations {
    * (cdk8s runs validations before it writes; the same render then runs again for the output).
    */
   private hook(): void {
+    this.generation++;
     if (this.hooked) return;
     this.hooked = true;
     const obj = ApiObject.of(this.workload);
@@ -329,11 +335,16 @@ export class PodMutations {
       this.rendered = undefined;
       return kept ?? this.render(this.serialized(serialize));
     };
+    // cdk8s validates the app and then each chart again as it renders it: a render kept from the
+    // first pass is reused when no mutation came since, so each workload renders once per synth.
     this.workload.node.addValidation({
       validate: () => {
+        if (this.rendered !== undefined && this.renderedGeneration === this.generation) return [];
         this.rendered = undefined;
         try {
+          const generation = this.generation;
           this.rendered = obj.toJson();
+          this.renderedGeneration = generation;
           return [];
         } catch (e) {
           return [(e as Error).message];
@@ -523,11 +534,25 @@ function sortKeys(value: any): any {
   return out;
 }
 
-/** Sorts an object's keys (deeply) without replacing the object, which its parent holds. */
-function sortKeysInPlace(obj: any): void {
-  const sortedObj = sortKeys(obj);
-  for (const k of Object.keys(obj)) delete obj[k];
-  Object.assign(obj, sortedObj);
+/**
+ * Sorts an object's keys (deeply) in place, without copying: cdk8s has sorted almost everything
+ * already, so only the objects whose keys are out of order (the ones the layer added to) are
+ * rebuilt, and the parents keep holding the same objects.
+ */
+function sortKeysInPlace(value: any): void {
+  if (Array.isArray(value)) {
+    for (const v of value) sortKeysInPlace(v);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      orderKeys(value);
+      break;
+    }
+  }
+  for (const k of keys) sortKeysInPlace(value[k]);
 }
 
 /** Puts an object's own keys in sorted order, keeping every value as it is. */

@@ -42,7 +42,7 @@ export { ServiceMesh, ServiceMeshProps, MeshDataPlane } from './traffic/service-
 // Structural (single-node) patterns
 export { Sidecar, SidecarProps, SharedVolumeOptions } from './structural/sidecar';
 export { Ambassador, AmbassadorProps } from './structural/ambassador';
-export { AmbassadorProxy, EnvoyTcpProxyOptions, TwemproxyRedisOptions } from './structural/ambassador-proxy';
+export { AmbassadorProxy, EnvoyTcpProxyOptions, TwemproxyRedisOptions, TwemproxyOptions, TwemproxyServer } from './structural/ambassador-proxy';
 export { Adapter, AdapterProps, AdapterSharedVolume } from './structural/adapter';
 export { StartupSequence, StartupSequenceProps, NativeSidecarStepOptions } from './structural/startup-sequence';
 export { GracefulShutdown, GracefulShutdownProps } from './structural/graceful-shutdown';
@@ -76,3 +76,8 @@ export {
 export { LeastPrivilege, AccessRule, ApiVerb, WatchedResource } from './advanced/access-rule';
 export { Controller, ControllerProps, ControllerReplication } from './advanced/controller';
 export { Operator, OperatorProps } from './advanced/operator';
+
+// Distributed patterns
+export { ScatterGather, ScatterGatherProps } from './distributed/scatter-gather';
+export { ShardedService, ShardedServiceProps, RouterAttachmentOptions } from './distributed/sharded-service';
+export { ShardProtocol, TwemproxyHash } from './core/twemproxy-config';

@@ -1,3 +1,5 @@
+import { Duration } from 'cdk8s';
+import { PROTOCOL_PORT, ShardProtocol, TwemproxyHash, twemproxyArgs, twemproxyConfig, validateTwemproxyPool } from '../core/twemproxy-config';
 import { invalidInput } from '../core/validation';
 
 /**
@@ -55,6 +57,86 @@ export interface TwemproxyRedisOptions {
    * as this project's end-to-end tests do (`test/e2e/images/`).
    */
   readonly image: string;
+}
+
+/**
+ * One server behind a twemproxy ambassador.
+ */
+export interface TwemproxyServer {
+  /**
+   * The server's DNS name or IPv4 address, e.g. a StatefulSet pod's stable name
+   * `cache-0.cache` (twemproxy resolves it again on every new connection, so a replaced pod is
+   * found at its new address).
+   */
+  readonly host: string;
+
+  /**
+   * The server's port.
+   */
+  readonly port: number;
+
+  /**
+   * The server's name on the consistent-hash ring. twemproxy places a server by its name, so a
+   * name that does not change with the address (e.g. the pod name) keeps every key on its server
+   * when the address changes.
+   * @default - the host (and `:port` unless the port is 11211, as libmemcached does)
+   */
+  readonly name?: string;
+}
+
+/**
+ * Options of a twemproxy ambassador for memcached or Redis servers.
+ */
+export interface TwemproxyOptions {
+  /**
+   * The twemproxy image. twemproxy publishes no official image: build one from your
+   * distribution's package (Debian and Ubuntu: `nutcracker`) with `nutcracker` on the PATH,
+   * as this project's end-to-end tests do (`test/e2e/images/`).
+   */
+  readonly image: string;
+
+  /**
+   * The servers, in ring order; each key goes to exactly one of them (ketama consistent hashing).
+   */
+  readonly servers: TwemproxyServer[];
+
+  /**
+   * What the servers and the application speak.
+   * @default ShardProtocol.MEMCACHED
+   */
+  readonly protocol?: ShardProtocol;
+
+  /**
+   * The port the ambassador listens on at 127.0.0.1.
+   * @default - the protocol's port: 11211 for memcached, 6379 for Redis
+   */
+  readonly listenPort?: number;
+
+  /**
+   * The key hash.
+   * @default TwemproxyHash.MD5
+   */
+  readonly hash?: TwemproxyHash;
+
+  /**
+   * Take a failing server off the ring for 10 s after two failures, so its keys go to the
+   * others meanwhile. For a cache that tolerates a stale value after the server returns.
+   * @default false - a key always goes to its own server; while that server is down its
+   * requests fail (a cache client counts that as a miss)
+   */
+  readonly autoEjectHosts?: boolean;
+
+  /**
+   * How long a request may wait for its server before twemproxy answers with an error.
+   * @default Duration.seconds(1)
+   */
+  readonly timeout?: Duration;
+
+  /**
+   * twemproxy's stats port, bound to 127.0.0.1 (give each twemproxy of a pod its own).
+   * @default 22222
+   */
+  readonly statsPort?: number;
 }
 
 /**
@@ -144,6 +226,47 @@ export class AmbassadorProxy {
       args: (dir: string) => ['--conf-file', `${dir}/nutcracker.yml`],
       command: ['nutcracker'],
       upstreams: [...options.servers],
+    });
+  }
+
+  /**
+   * twemproxy (nutcracker) sharding memcached or Redis keys over `servers` with consistent
+   * hashing (ketama), listening on 127.0.0.1: the application sees one memcached (or Redis).
+   * Servers are placed on the ring by name, so the placement does not depend on addresses.
+   */
+  public static twemproxy(options: TwemproxyOptions): AmbassadorProxy {
+    const where = 'AmbassadorProxy.twemproxy';
+    if (options === null || typeof options !== 'object') invalidInput(where, 'options', options, 'must be an object with at least image and servers');
+    if (typeof options.image !== 'string' || options.image.length === 0 || /\s/.test(options.image)) {
+      invalidInput(where, 'image', options.image, 'must be a container image reference with nutcracker on the PATH (twemproxy publishes no official image)');
+    }
+    const protocol = options.protocol ?? ShardProtocol.MEMCACHED;
+    const timeout = options.timeout ?? Duration.seconds(1);
+    if (!(timeout instanceof Duration)) invalidInput(where, 'timeout', timeout, 'must be a Duration, e.g. Duration.seconds(1)');
+    const statsPort = options.statsPort ?? 22222;
+    checkPort('twemproxy', 'statsPort', statsPort);
+    if (options.autoEjectHosts !== undefined && typeof options.autoEjectHosts !== 'boolean') invalidInput(where, 'autoEjectHosts', options.autoEjectHosts, 'must be true or false');
+    const spec = {
+      pool: 'ambassador',
+      listenAddress: '127.0.0.1',
+      listenPort: options.listenPort ?? PROTOCOL_PORT[protocol] ?? 0,
+      protocol,
+      hash: options.hash ?? TwemproxyHash.MD5,
+      servers: Array.isArray(options.servers) ? options.servers.map(s => ({ ...s })) : options.servers,
+      autoEjectHosts: options.autoEjectHosts ?? false,
+      timeoutMs: timeout.toMilliseconds({ integral: false }),
+    };
+    validateTwemproxyPool(where, spec);
+    if (spec.listenPort === statsPort) invalidInput(where, 'statsPort', statsPort, `must differ from listenPort (${spec.listenPort})`);
+    return new AmbassadorProxy({
+      kind: 'twemproxy',
+      image: options.image,
+      listenPort: spec.listenPort,
+      configFileName: 'nutcracker.yml',
+      config: twemproxyConfig(spec),
+      args: (dir: string) => twemproxyArgs(`${dir}/nutcracker.yml`, statsPort),
+      command: ['nutcracker'],
+      upstreams: spec.servers.map(s => `${s.host}:${s.port}`),
     });
   }
 

@@ -34,6 +34,9 @@ var roles = map[string]roleFunc{
 	"migrate":          migrate,
 	"telemetry-agent":  telemetryAgent,
 	"sleep":            sleepRole,
+	"cache-client":     cacheClient,
+	"search-leaf":      searchLeaf,
+	"search-root":      searchRoot,
 }
 
 // roleName is the running role, the prefix of every log line.

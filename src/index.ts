@@ -64,6 +64,7 @@ export { StatefulService, StatefulServiceProps, VolumeClaimTemplate } from './be
 export { HashedConfigMap, HashedConfigMapProps } from './configuration/hashed-config-map';
 export { HashedSecret, HashedSecretProps } from './configuration/hashed-secret';
 export { ImmutableConfigImage, ImmutableConfigImageProps } from './configuration/immutable-config-image';
+export { DataImage, DataImageProps, DataImageMode } from './configuration/data-image';
 export { ConfigTemplate, ConfigTemplateProps } from './configuration/config-template';
 export { ConfigEnv, DownwardApiEnvOptions } from './configuration/config-env';
 

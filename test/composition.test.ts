@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { container, only, podSpec, restrictedViolations, synth } from './util';
 import { wiringProblems } from './wiring';
 import {
-  Adapter, Ambassador, AmbassadorProxy, ConfigTemplate, GracefulShutdown, HealthProbe, HighlyAvailable,
-  ImmutableConfigImage, LeaderElected, ReleaseStrategy, RestrictedPods, Rollout, Sidecar, StartupSequence,
+  Adapter, Ambassador, AmbassadorProxy, ConfigTemplate, DataImage, GracefulShutdown, HealthProbe, HighlyAvailable, ImmutableConfigImage,
+  LeaderElected, ReleaseStrategy, RestrictedPods, Rollout, Sidecar, StartupSequence,
 } from '../src';
 
 /**
@@ -72,6 +72,7 @@ const PATTERNS: { [name: string]: (chart: Chart, w: kplus.Deployment) => void } 
     mountPath: '/etc/app',
   }),
   'RestrictedPods': (c) => RestrictedPods.applyTo(c),
+  'DataImage': (c, w) => new DataImage(c, 'model', { workload: w, image: 'ghcr.io/cdk8s-patterns/sentiment-model:1.0.0', mountPathEnv: 'MODEL_DIR' }),
   'Rollout': (c, w) => new Rollout(c, 'rollout', { workload: w, strategy: ReleaseStrategy.recreate() }),
 };
 
@@ -110,10 +111,10 @@ describe('every pair of pod patterns composes in both orders to the same YAML', 
     const spec = podSpec(only(forwards, 'Deployment'));
     // Init containers run in an order fixed by what they do: configuration first, then the
     // native sidecars, then the startup steps.
-    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['config-image', 'config-template', 'shipper', 'migrate', 'proxy']);
+    expect(spec.initContainers.map((c: any) => c.name)).toEqual(['config-image', 'config-template', 'data-image', 'shipper', 'migrate', 'proxy']);
     expect(spec.containers.map((c: any) => c.name)).toEqual(['app', 'cache-proxy', 'exporter', 'git-sync']);
-    expect(container(spec, 'app').volumeMounts.map((m: any) => m.mountPath)).toEqual(['/config', '/etc/app', '/srv/content', '/var/log/app', '/var/status']);
-    expect(container(spec, 'app').env).toEqual([{ name: 'REDIS_URL', value: 'redis://localhost:6379' }]);
+    expect(container(spec, 'app').volumeMounts.map((m: any) => m.mountPath)).toEqual(['/config', '/etc/app', '/mnt', '/srv/content', '/var/log/app', '/var/status']);
+    expect(container(spec, 'app').env).toEqual([{ name: 'MODEL_DIR', value: '/mnt/models' }, { name: 'REDIS_URL', value: 'redis://localhost:6379' }]);
     expect(spec.terminationGracePeriodSeconds).toBe(45);
   });
 });

@@ -35,6 +35,7 @@ var roles = map[string]roleFunc{
 	"telemetry-agent":  telemetryAgent,
 	"sleep":            sleepRole,
 	"cache-client":     cacheClient,
+	"model-server":     modelServer,
 	"search-leaf":      searchLeaf,
 	"search-root":      searchRoot,
 }

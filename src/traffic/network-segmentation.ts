@@ -66,6 +66,7 @@ export class NetworkPeer {
     if (this.kind === 'workload') {
       if (!(s.workload instanceof kplus.Workload)) invalid(scope, field, s.workload, 'must be a cdk8s-plus Deployment, StatefulSet, DaemonSet or Job');
       if (Chart.of(s.workload) !== Chart.of(scope)) invalid(scope, field, s.workload.node.path, 'must be in the same chart (namespace) as the NetworkSegmentation: use NetworkPeer.podsInNamespace for pods elsewhere');
+      selectorOf(s.workload);
     }
     if (this.kind === 'namespace' || this.kind === 'podsInNamespace') {
       if (!isDnsLabel(s.namespace)) invalid(scope, `${field}.namespace`, s.namespace, 'must be a namespace name (a DNS label)');
@@ -398,14 +399,31 @@ export class NetworkSegmentation extends Construct {
   }
 }
 
-/** A workload's pod selector, as NetworkPolicy wants it. */
+/**
+ * A workload's pod selector, as NetworkPolicy wants it. Jobs and CronJobs have no selector of
+ * their own (the Job controller labels its pods by the Job's UID): their pods are selected by the
+ * pod template's labels, without the ones that do not identify the workload. An empty selector
+ * would select every pod of the namespace, so a workload without labels fails.
+ */
 function selectorOf(workload: kplus.Workload): any {
   const expressions = workload.matchExpressions;
+  let matchLabels: { [key: string]: string } = { ...workload.matchLabels };
+  if (Object.keys(matchLabels).length === 0 && expressions.length === 0) {
+    matchLabels = { ...workload.podMetadata.labels };
+    for (const k of UNSELECTIVE_LABELS) delete matchLabels[k];
+    delete matchLabels['cdk8s.io/metadata.addr'];
+  }
+  if (Object.keys(matchLabels).length === 0 && expressions.length === 0) {
+    invalid(workload, 'pod labels', {}, 'must identify the workload\'s pods for a NetworkPolicy (an empty selector would select every pod of the namespace): label its pod template, e.g. workload.podMetadata.addLabel(\'app.kubernetes.io/name\', ...)');
+  }
   return {
-    matchLabels: { ...workload.matchLabels },
+    matchLabels,
     ...(expressions.length > 0 ? { matchExpressions: expressions.map(e => ({ key: e.key, operator: e.operator, values: e.values })) } : {}),
   };
 }
+
+/** Labels that many workloads share: not a way to tell one workload's pods from another's. */
+const UNSELECTIVE_LABELS = ['app.kubernetes.io/managed-by', 'app.kubernetes.io/part-of', 'app.kubernetes.io/version'];
 
 /** The pods and ports behind a Service, from its final manifest. */
 function serviceTarget(scope: IConstruct, service: kplus.Service): { selector: { [k: string]: string }; ports: any[] } {

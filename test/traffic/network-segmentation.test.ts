@@ -149,7 +149,12 @@ describe('NetworkSegmentation', () => {
       }
       const egress = policies(ms).filter(p => p.spec.egress && Object.keys(p.spec.podSelector).length > 0);
       expect(egress).toHaveLength(2);
-      const workerEgress = egress.find(p => Object.entries(p.spec.podSelector.matchLabels).every(([k, v]) => workers[k] === v))!;
+      // A Job has no selector: its pods are selected by their template's identifying labels, never by {}.
+      const { ['app.kubernetes.io/managed-by']: _m, ['cdk8s.io/metadata.addr']: _a, ...workerSelector } = workers;
+      expect(Object.keys(workerSelector).length).toBeGreaterThanOrEqual(2);
+      const workerEgress = egress.find(p => JSON.stringify(p.spec.podSelector.matchLabels) === JSON.stringify(workerSelector))!;
+      expect(workerEgress).toBeDefined();
+      for (const p of policies(ms).filter(x => x.spec.podSelector.matchLabels)) expect(Object.keys(p.spec.podSelector.matchLabels).length).toBeGreaterThan(0);
       expect(workerEgress.spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: queuePods } }], ports: [{ port: 6379, protocol: 'TCP' }] }]);
       expect(seg.policies).toHaveLength(6);
     });
@@ -212,6 +217,15 @@ describe('NetworkSegmentation', () => {
       });
       const seg = new NetworkSegmentation(chart, 'seg2');
       expect(() => seg.allowFlowsOf(adapter)).toThrow('test/seg2: invalid metricsScrapers undefined: must name who scrapes metrics (e.g. NetworkPeer.namespaceNamed(\'monitoring\')) to allow "Adapter test/exporter: metrics on port 9113" (port 9113)');
+    });
+
+    test('a workload without identifying labels fails instead of selecting every pod', () => {
+      const chart = Testing.chart();
+      const job = new kplus.Job(chart, 'bare', { containers: [{ image: 'shop/x:1' }] });
+      const seg = new NetworkSegmentation(chart, 'seg');
+      const web = app(chart, 'web');
+      expect(() => seg.allowToService(web.service, [NetworkPeer.workload(job)]))
+        .toThrow(/test\/bare: invalid pod labels \{\}: must identify the workload's pods for a NetworkPolicy \(an empty selector would select every pod of the namespace\)/);
     });
 
     test('validation messages', () => {

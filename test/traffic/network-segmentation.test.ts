@@ -154,7 +154,9 @@ describe('NetworkSegmentation', () => {
       expect(Object.keys(workerSelector).length).toBeGreaterThanOrEqual(2);
       const workerEgress = egress.find(p => JSON.stringify(p.spec.podSelector.matchLabels) === JSON.stringify(workerSelector))!;
       expect(workerEgress).toBeDefined();
-      for (const p of policies(ms).filter(x => x.spec.podSelector.matchLabels)) expect(Object.keys(p.spec.podSelector.matchLabels).length).toBeGreaterThan(0);
+      for (const p of policies(ms).filter(x => x.spec.podSelector.matchLabels)) {
+        expect(Object.keys(p.spec.podSelector.matchLabels).length).toBeGreaterThan(0);
+      }
       expect(workerEgress.spec.egress).toEqual([{ to: [{ podSelector: { matchLabels: queuePods } }], ports: [{ port: 6379, protocol: 'TCP' }] }]);
       expect(seg.policies).toHaveLength(6);
     });

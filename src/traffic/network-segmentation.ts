@@ -409,7 +409,7 @@ function selectorOf(workload: kplus.Workload): any {
   const expressions = workload.matchExpressions;
   let matchLabels: { [key: string]: string } = { ...workload.matchLabels };
   if (Object.keys(matchLabels).length === 0 && expressions.length === 0) {
-    matchLabels = { ...workload.podMetadata.labels };
+    matchLabels = { ...(workload.podMetadata.toJson().labels ?? {}) };
     for (const k of UNSELECTIVE_LABELS) delete matchLabels[k];
     delete matchLabels['cdk8s.io/metadata.addr'];
   }

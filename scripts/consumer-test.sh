@@ -86,6 +86,10 @@ js=$(grep -c '^lib/.*\.js$' "$WORK/files.txt"); dts=$(grep -c '^lib/.*\.d\.ts$' 
 forbidden=$(grep -E '^(src|test|tests|examples|scripts|docs|\.ci|\.projen|coverage|test-reports|node_modules|projenrc|bench)/|\.map$|\.tsbuildinfo$|(^|/)\.env|(^|/)\.npmrc$|\.(pem|key|p12|pfx)$' "$WORK/files.txt" || true)
 [ -z "$forbidden" ] && pass "no sources, tests, examples, source maps or key files in the tarball" \
   || fail "tarball ships files it must not: $(echo "$forbidden" | head -n 10 | tr '\n' ' ')"
+# tsconfig.json turns tsc's inline source maps off: no lib/*.js embeds the TypeScript source.
+inline=$(grep -rlE 'sourceMappingURL|sourcesContent' "$PKG/lib" || true)
+[ -z "$inline" ] && pass "no inline source map or embedded source in any lib/*.js" \
+  || fail "lib/ files embed source maps: $(echo "$inline" | sed "s#^$PKG/##" | head -n 5 | tr '\n' ' ')"
 # A lib/ file without a source is a leftover of a deleted or renamed module (jsii never cleans lib/).
 stale=""
 while read -r f; do

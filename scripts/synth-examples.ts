@@ -2,14 +2,17 @@
  * Synthesizes every example app (examples/<name>/main.ts, which exports `buildApp(app)`) into
  * examples/dist/. An example may also export `buildNextApp(app)`: the same charts after one change
  * (a new configuration image tag, a changed parameter), written to examples/dist/next/, which the
- * e2e applies over the running example to watch the change roll out. Everything is rendered into a staging directory first and moved into place
+ * e2e applies over the running example to watch the change roll out. Each chart's YAML gets a
+ * Mermaid diagram beside it (`<stem>.mmd`, TopologyDiagram). Everything is rendered into a staging directory first and moved into place
  * only when every example succeeded, so a failure never leaves half-written output behind.
  */
-import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { App } from 'cdk8s';
+import { diagramPath } from './diagram';
 import { runQuickstart } from './readme-quickstart';
+import { TopologyDiagram } from '../src/diagram/topology-diagram';
 
 const examplesDir = resolve(__dirname, '..', 'examples');
 const outDir = join(examplesDir, 'dist');
@@ -65,6 +68,10 @@ function main(): void {
   }
   rmSync(quickstartDir, { recursive: true, force: true });
   console.log('README.md quickstart: readme-quickstart.k8s.yaml');
+  // A picture of each chart beside its YAML (TopologyDiagram), drawn from the file as written.
+  const yamlFiles = readdirSync(staging).filter(f => f.endsWith('.k8s.yaml')).sort();
+  for (const f of yamlFiles) writeFileSync(diagramPath(join(staging, f)), TopologyDiagram.fromYamlFile(join(staging, f)).toMermaid());
+  console.log(`${yamlFiles.length} diagrams (<stem>.mmd) in examples/dist/`);
   rmSync(outDir, { recursive: true, force: true });
   renameSync(staging, outDir);
   console.log(`${seen.size} manifest files in examples/dist/`);

@@ -82,3 +82,7 @@ export { Operator, OperatorProps } from './advanced/operator';
 export { ScatterGather, ScatterGatherProps } from './distributed/scatter-gather';
 export { ShardedService, ShardedServiceProps, RouterAttachmentOptions } from './distributed/sharded-service';
 export { ShardProtocol, TwemproxyHash } from './core/twemproxy-config';
+
+// Diagrams: what a chart deploys, as a Mermaid flowchart
+export { TopologyDiagram, TopologyDiagramOptions } from './diagram/topology-diagram';
+export { DiagramDirection, ContainerRole, DiagramEdgeKind, DiagramNode, DiagramEdge } from './diagram/diagram-elements';

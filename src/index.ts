@@ -52,6 +52,8 @@ export { WorkloadOptions, WorkloadPatternProps, HighAvailabilityDefaults } from 
 export { LeaderElected, LeaderElectedProps, LeaderElectorSidecarOptions, LeaseAccessOptions, LeaseAccess } from './behavioral/leader-elected';
 export { WorkQueue, WorkQueueProps, WorkQueueMode, ExistingQueueOptions, WorkQueueAutoscaling } from './behavioral/work-queue';
 export { Singleton, SingletonProps, SingletonGuarantee, SingletonEviction } from './behavioral/singleton';
+export { DistributedLock, DaprRedisLockOptions, DaprSidecarMode } from './behavioral/distributed-lock';
+export { DistributedLockSidecar, DistributedLockSidecarProps, LockSidecarOptions } from './behavioral/distributed-lock-sidecar';
 
 // Behavioral patterns: jobs, daemons, stateful services
 export { JobSpecFields, JobOptions, CompletionMode, JobRestartPolicy } from './core/job-spec-fields';

@@ -42,11 +42,12 @@ const REAL_CRDS: { readonly [group: string]: (plural: string) => [string, string
   'gateway.networking.k8s.io': p => [`sigs.k8s.io/gateway-api@${CRD_VERSIONS.GATEWAY_API_VERSION}`, `config/crd/standard/gateway.networking.k8s.io_${p}.yaml`],
   'keda.sh': p => [`github.com/kedacore/keda/v2@${CRD_VERSIONS.KEDA_VERSION}`, `config/crd/bases/keda.sh_${p}.yaml`],
   'security.istio.io': () => [`istio.io/api@${CRD_VERSIONS.ISTIO_API_VERSION}`, 'kubernetes/customresourcedefinitions.gen.yaml'],
+  'dapr.io': p => [`github.com/dapr/dapr@${CRD_VERSIONS.DAPR_VERSION}`, `charts/dapr/crds/${p}.yaml`],
 };
 const loaded = new Map<string, any>();
 
 /**
- * The real CRD of a third-party kind this library writes (Gateway API, KEDA, Istio), or undefined for
+ * The real CRD of a third-party kind this library writes (Gateway API, KEDA, Istio, Dapr), or undefined for
  * other groups. The plural is the lower-cased kind plus "s", as for every kind of both APIs.
  */
 export function realCrdFor(apiVersion: string, kind: string): any | undefined {

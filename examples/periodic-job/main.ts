@@ -46,7 +46,9 @@ export class PeriodicJobChart extends Chart {
       containers: [{
         name: 'trigger',
         image: 'curlimages/curl:8.10.1',
-        args: ['--fail', '--silent', '--show-error', '--max-time', '600', '-X', 'POST', 'http://reports/api/v1/reports/daily'],
+        // Retried: a new pod's first connection can come before the network policies know its
+        // address (the CNI adds it within a second), and a Service may be between endpoints.
+        args: ['--fail', '--silent', '--show-error', '--retry', '5', '--retry-connrefused', '--retry-delay', '1', '--max-time', '600', '-X', 'POST', 'http://reports/api/v1/reports/daily'],
       }],
     });
     new PeriodicJob(this, 'weekly-compaction', {

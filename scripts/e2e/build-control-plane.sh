@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build a real Kubernetes cluster (etcd, kube-apiserver, kube-controller-manager,
-# kube-scheduler, kubectl, and for the node the kubelet, kube-proxy, CoreDNS and crane, whose
-# registry serves the example images on loopback) from the Go module proxy.
+# kube-scheduler, kubectl, and for the node the kubelet, kube-proxy and crane, whose
+# registry serves the example images on loopback) from the Go module proxy; and CoreDNS, whose
+# binary the cluster DNS image reuses (test/e2e/images/recipes/coredns.sh; the cluster runs it in pods).
 #
 # Why: there is no Docker (so no kind/k3d/minikube) and only package registries are
 # reachable, so release binaries cannot be downloaded. Everything is compiled from Go

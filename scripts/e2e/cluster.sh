@@ -15,12 +15,15 @@
 # Components (binaries from scripts/e2e/build-control-plane.sh):
 #   etcd, kube-apiserver (RBAC+Node authz, PodSecurity admission, SA token issuing),
 #   kube-controller-manager (all default controllers, SA token signing), kube-scheduler,
-#   and one real node (scripts/e2e/node.sh): containerd + runc, the kubelet, kube-proxy,
-#   a CNI bridge, CoreDNS and local PersistentVolumes, running the images that
-#   test/e2e/images/build.sh built.
+#   and real nodes (scripts/e2e/node.sh): containerd + runc, the kubelet, kube-proxy,
+#   a CNI bridge and local PersistentVolumes, running the images that test/e2e/images/build.sh
+#   built; CoreDNS runs in pods (Deployment kube-system/coredns, Service kube-dns at 10.96.0.10,
+#   the kubelets' clusterDNS), as kubeadm deploys it, and `start` waits until it answers.
 # etcd binds to 127.0.0.1, the API server and the node to the node address (an address on a
-# bridge of its own, so pods can reach the API server); all on free ports. Certificates/keys
-# are generated with openssl into the run dir. Logs: $RUN_DIR/logs/<component>.log.
+# bridge of its own, so pods can reach the API server). The API server listens on port 6443 as on
+# a kubeadm cluster (so a NetworkPolicy can name "10.250.0.1/32 port 6443" as it would name the
+# control plane there; `start` fails when the port is taken), everything else on free ports.
+# Certificates/keys are generated with openssl into the run dir. Logs: $RUN_DIR/logs/<component>.log.
 #
 # Add-ons (scripts/e2e/addons/<name>.sh build|start|stop, see scripts/e2e/addons/README.md): once
 # the node is Ready, `start` runs every add-on's `start` in name order (the real Gateway API and
@@ -33,6 +36,7 @@
 #   CDK8S_E2E_BIN_DIR   binaries (default: from build-control-plane.sh --print-bin-dir)
 #   CDK8S_PATTERNS_CACHE  cache of the built binaries and images (default ~/.cache/cdk8s-patterns)
 #   CDK8S_E2E_ADDONS    names of the add-ons to start, space-separated (default: all; "none": none)
+#   CDK8S_E2E_API_PORT  the API server's port on the node address (default 6443, kubeadm's)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,13 +45,13 @@ source "$HERE/node.sh"
 RUN_DIR="${CDK8S_E2E_RUN_DIR:-${TMPDIR:-/tmp}/cdk8s-patterns-e2e}"
 BIN="${CDK8S_E2E_BIN_DIR:-$(bash "$HERE/build-control-plane.sh" --print-bin-dir)}"
 CACHE="${CDK8S_PATTERNS_CACHE:-$HOME/.cache/cdk8s-patterns}"
-NODE_BIN="$BIN"
 IMAGES_DIR="${CDK8S_E2E_IMAGES_DIR:-$CACHE/images}"
 LOGS="$RUN_DIR/logs"
 PKI="$RUN_DIR/pki"
 PIDS="$RUN_DIR/pids"
 KUBECONFIG_FILE="$RUN_DIR/kubeconfig"
-COMPONENTS=(coredns kube-proxy registry kube-scheduler kube-controller-manager kube-apiserver etcd)
+COMPONENTS=(kube-proxy registry kube-scheduler kube-controller-manager kube-apiserver etcd)
+API_PORT="${CDK8S_E2E_API_PORT:-6443}"
 
 log() { echo "cluster: $*" >&2; }
 die() {
@@ -146,6 +150,19 @@ socks = []
 for _ in range(int(sys.argv[1])):
     s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
 print(" ".join(str(s.getsockname()[1]) for s in socks))
+EOF
+}
+
+# port_free ADDRESS PORT: nothing listens on ADDRESS:PORT (nor on the wildcard address); binds
+# with SO_REUSEADDR as the API server does, so connections of an earlier run in TIME_WAIT do not count.
+port_free() {
+  python3 - "$1" "$2" <<'EOF'
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind((sys.argv[1], int(sys.argv[2])))
+except OSError as e:
+    sys.exit(f"{e.strerror}")
 EOF
 }
 
@@ -249,7 +266,7 @@ EOF
 # ------------------------------------------------------------------ start
 start() {
   local c
-  for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy coredns crane; do
+  for c in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kubelet kube-proxy crane; do
     [[ -x "$BIN/$c" ]] || die "missing $BIN/$c; run: bash scripts/e2e/build-control-plane.sh"
   done
   command -v openssl >/dev/null || die "openssl is required"
@@ -273,9 +290,11 @@ start() {
   node_net_up
   gen_pki
   node_pki
-  local etcd_port peer_port api_port kcm_port sched_port
-  read -r etcd_port peer_port api_port kcm_port sched_port <<<"$(free_ports 5)"
-  local server="https://$NODE_IP:$api_port"
+  local etcd_port peer_port kcm_port sched_port why
+  read -r etcd_port peer_port kcm_port sched_port <<<"$(free_ports 4)"
+  why="$(port_free "$NODE_IP" "$API_PORT" 2>&1)" ||
+    die "port $API_PORT on $NODE_IP is taken ($why), the API server cannot listen there; what listens: $(ss -Htlnp "sport = :$API_PORT" 2>/dev/null | awk '{print $4, $6}' | tr '\n' ' ')(stop it, or set CDK8S_E2E_API_PORT)"
+  local server="https://$NODE_IP:$API_PORT"
   API_SERVER="$server"
   echo "$server" >"$RUN_DIR/server"
 
@@ -296,7 +315,7 @@ start() {
   # so privileged pods are rejected by PodSecurity "restricted", not by a global switch.
   launch kube-apiserver "$BIN/kube-apiserver" \
     --etcd-servers "http://127.0.0.1:$etcd_port" \
-    --bind-address "$NODE_IP" --advertise-address "$NODE_IP" --secure-port "$api_port" \
+    --bind-address "$NODE_IP" --advertise-address "$NODE_IP" --secure-port "$API_PORT" \
     --tls-cert-file "$PKI/apiserver.crt" --tls-private-key-file "$PKI/apiserver.key" \
     --client-ca-file "$PKI/ca.crt" \
     --authorization-mode Node,RBAC \
@@ -351,7 +370,7 @@ start() {
     --profiling=false \
     --v=1
 
-  # The real node: containerd, kubelet, kube-proxy, CoreDNS, local volumes.
+  # The real nodes: containerd, kubelet, kube-proxy, local volumes; the cluster DNS (CoreDNS pods).
   node_start
   # Namespaced work needs the "default" ServiceAccount (created by KCM) and the
   # kube-root-ca.crt ConfigMap; both prove the controllers run.
@@ -386,7 +405,7 @@ start() {
     echo "export KUBECONFIG=$KUBECONFIG_FILE"
     echo "export PATH=$BIN:\$PATH"
   } >"$RUN_DIR/env"
-  log "cluster ready in $((SECONDS - t0))s ($NODE_COUNT nodes, API server at $NODE_IP); logs in $LOGS"
+  log "cluster ready in $((SECONDS - t0))s ($NODE_COUNT nodes, API server at $server, cluster DNS at $CLUSTER_DNS_IP); logs in $LOGS"
   echo "# To use it:"
   echo "export KUBECONFIG=$KUBECONFIG_FILE"
   echo "export PATH=$BIN:\$PATH   # kubectl $(cat "$BIN/.kubectl.version" 2>/dev/null || true)"
@@ -421,6 +440,12 @@ status() {
   done
   if kubectl_ get --raw /readyz >/dev/null 2>&1; then echo "apiserver: ready at $(cat "$RUN_DIR/server")"; else
     echo "apiserver: not ready"
+    rc=1
+  fi
+  if kubectl_ -n kube-system rollout status deployment/coredns --timeout=1s >/dev/null 2>&1; then
+    echo "cluster DNS: ready at $CLUSTER_DNS_IP (kube-system/coredns)"
+  else
+    echo "cluster DNS: not ready (kubectl -n kube-system get pods -l k8s-app=kube-dns)"
     rc=1
   fi
   kubectl_ get nodes 2>/dev/null || true

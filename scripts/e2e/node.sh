@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The real nodes of the e2e cluster: per node containerd + runc (Debian packages) and a kubelet
 # (built with the control plane) with a CNI bridge network of its own; shared by the nodes:
-# kube-proxy, CoreDNS, a loopback image registry and local PersistentVolumes. Sourced by
+# kube-proxy, a loopback image registry and local PersistentVolumes; and, as kubeadm deploys it,
+# CoreDNS in pods (the Deployment kube-system/coredns behind the Service kube-dns). Sourced by
 # scripts/e2e/cluster.sh, which provides RUN_DIR, LOGS, PIDS, PKI, BIN, CACHE, launch,
 # is_running, wait_for, kubectl_, free_ports, write_kubeconfig, stop_components, log, die.
 #
@@ -12,8 +13,11 @@
 # (a kubelet stops every pod sandbox of its runtime that it does not know) and its own cgroup root.
 #
 # Every address lives on this machine only: node i has the address 10.250.0.<i+1> on an empty
-# bridge (the API server and CoreDNS listen on node 0's), its pods get 10.244.<i>.0/24 on a
-# bridge of their own, Services 10.96.0.0/16 through kube-proxy. What the nodes create outside
+# bridge (the API server listens on node 0's, port 6443), its pods get 10.244.<i>.0/24 on a
+# bridge of their own, Services 10.96.0.0/16 through kube-proxy. The cluster DNS is the Service
+# kube-system/kube-dns at 10.96.0.10 (the kubelets' clusterDNS) in front of pods labelled
+# k8s-app=kube-dns, as on a kubeadm cluster, so a NetworkPolicy that allows DNS to those pods
+# works here as there. What the nodes create outside
 # RUN_DIR (bridges, iptables chains, network namespaces, cgroups, two sysctls) is recorded and
 # removed by node_stop. Facts behind each setting: ../shared/notes/real-pods.md.
 
@@ -22,6 +26,8 @@ NODE_IP="10.250.0.1"
 NODE_BRIDGE="k8se2e-node"
 CLUSTER_CIDR="10.244.0.0/16"
 SERVICE_CIDR="10.96.0.0/16"
+# The cluster DNS Service's address (kubeadm's: the tenth address of the service range).
+CLUSTER_DNS_IP="10.96.0.10"
 ZONES=(a b c d e f g h)
 node_name() { echo "e2e-node-$1"; }
 node_ip() { echo "10.250.0.$(($1 + 1))"; }
@@ -29,6 +35,8 @@ node_ip() { echo "10.250.0.$(($1 + 1))"; }
 # is scheduled, as with the local static provisioner).
 NODE_PVS="${CDK8S_E2E_PVS:-24}"
 PAUSE_IMAGE="registry.k8s.io/pause:3.10"
+# The cluster DNS image (test/e2e/images/recipes/coredns.sh), served by the loopback registry.
+COREDNS_IMAGE="registry.k8s.io/coredns/coredns:v1.15.0"
 
 ctr_sock() { echo "$RUN_DIR/containerd-$1/containerd.sock"; }
 
@@ -44,7 +52,6 @@ node_prereqs() {
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
       >"$LOGS/apt.log" 2>&1 || die "apt-get install ${missing[*]} failed:\n$(tail -20 "$LOGS/apt.log")"
   fi
-  [[ -x "$NODE_BIN/coredns" ]] || die "missing $NODE_BIN/coredns; run: bash scripts/e2e/build-control-plane.sh"
 }
 
 # node_net_up: the node address (needed before the API server binds to it) and forwarding.
@@ -75,7 +82,7 @@ node_pki() {
       openssl x509 -req -in "$o/kubelet-serving-$i.csr" -CA "$o/ca.crt" -CAkey "$o/ca.key" -CAcreateserial -days 2 -extfile "$o/kubelet-$i.ext" -out "$o/kubelet-serving-$i.crt"
     done
     for spec in "kube-proxy:/CN=system:kube-proxy" "apiserver-kubelet-client:/O=system:masters/CN=kube-apiserver-kubelet-client" \
-      "coredns:/CN=system:coredns-e2e" $(for ((i = 0; i < NODE_COUNT; i++)); do echo "kubelet-$i:/O=system:nodes/CN=system:node:$(node_name "$i")"; done); do
+      $(for ((i = 0; i < NODE_COUNT; i++)); do echo "kubelet-$i:/O=system:nodes/CN=system:node:$(node_name "$i")"; done); do
       name="${spec%%:*}"
       subj="${spec#*:}"
       openssl req -newkey rsa:2048 -nodes -subj "$subj" -keyout "$o/$name.key" -out "$o/$name.csr"
@@ -163,7 +170,10 @@ node_registry() {
   for pid in "${pushes[@]}"; do wait "$pid" || true; done
   [[ ! -f "$LOGS/registry-push/FAILED" ]] ||
     die "pushing to the loopback registry failed for: $(cat "$LOGS/registry-push/FAILED") (logs in $LOGS/registry-push/)"
-  grep -q "^$PAUSE_IMAGE"$'\t' "$index" || die "the sandbox image $PAUSE_IMAGE is not among the built images"
+  local img
+  for img in "$PAUSE_IMAGE" "$COREDNS_IMAGE"; do
+    grep -q "^$img"$'\t' "$index" || die "the image $img is not among the built images (run: bash test/e2e/images/build.sh)"
+  done
   # One hosts.toml per upstream registry: the mirror answers under /v2/<host>/...
   local d="$RUN_DIR/certs.d"
   for host in "${hosts[@]}"; do
@@ -206,7 +216,7 @@ failCgroupV1: false
 cgroupRoot: /k8se2e-$i
 containerRuntimeEndpoint: unix://$(ctr_sock "$i")
 clusterDomain: cluster.local
-clusterDNS: [$NODE_IP]
+clusterDNS: [$CLUSTER_DNS_IP]
 resolvConf: $k/resolv.conf
 podLogsDir: $k/pod-logs
 volumePluginDir: $k/volume-plugins
@@ -252,15 +262,29 @@ EOF
     curl -sk -m 2 -o /dev/null -w '%{http_code}' https://10.96.0.1/readyz
 }
 
-node_coredns() {
-  local c="$RUN_DIR/coredns"
-  mkdir -p "$c"
-  write_kubeconfig "$c/kubeconfig" system:coredns-e2e coredns "$API_SERVER"
-  # The same grants as the system:coredns ClusterRole of kubeadm.
-  kubectl_ apply -f - >"$LOGS/coredns-rbac.log" 2>&1 <<EOF || die "CoreDNS RBAC failed:\n$(cat "$LOGS/coredns-rbac.log")"
+# The cluster DNS as kubeadm deploys it (cmd/kubeadm/app/phases/addons/dns/manifests.go): the
+# ServiceAccount coredns with the ClusterRole system:coredns, the Corefile in the ConfigMap coredns,
+# the Deployment coredns (2 replicas, pods labelled k8s-app=kube-dns) and the Service kube-dns at
+# $CLUSTER_DNS_IP. Differences from kubeadm's manifests:
+#   - the pod also sets runAsNonRoot and the RuntimeDefault seccomp profile (Pod Security
+#     "restricted"; kubeadm's relies on the image's user 65532 and the runtime's default profile);
+#   - no `forward . /etc/resolv.conf`: pods have no route out of this machine (the CNI bridge does
+#     not masquerade) and the kubelets' resolv.conf is empty, so the cluster answers only its own
+#     names (cluster.local and the reverse zones of pods and Services); any other name gets SERVFAIL
+#     at once (not a time-out), which `errors` reports as one line per 5 minutes, not one per query;
+#   - `ttl 5` instead of 30, so that clients that cache follow replaced pods within seconds.
+# The image keeps the upstream one's contract: user 65532 and /coredns with the file capability
+# cap_net_bind_service, which, with that capability added and every other one dropped, lets it bind
+# port 53 under allowPrivilegeEscalation: false.
+coredns_manifests() {
+  cat <<EOF
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: coredns, namespace: kube-system}
+---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
-metadata: {name: "system:coredns-e2e"}
+metadata: {name: "system:coredns"}
 rules:
 - apiGroups: [""]
   resources: [endpoints, services, pods, namespaces]
@@ -271,30 +295,171 @@ rules:
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
-metadata: {name: "system:coredns-e2e"}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:coredns-e2e"}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: "system:coredns-e2e"}]
-EOF
-  # Cluster names only: there is no upstream resolver to forward to.
-  cat >"$c/Corefile" <<EOF
-.:53 {
-    bind $NODE_IP
-    errors
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-        kubeconfig $c/kubeconfig e2e
-        pods insecure
-        ttl 5
+metadata: {name: "system:coredns"}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: "system:coredns"}
+subjects: [{kind: ServiceAccount, name: coredns, namespace: kube-system}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+    .:53 {
+        errors {
+           consolidate 5m ".* no next plugin found$" warning
+        }
+        health {
+           lameduck 5s
+        }
+        ready
+        kubernetes cluster.local in-addr.arpa ip6.arpa {
+           pods insecure
+           fallthrough in-addr.arpa ip6.arpa
+           ttl 5
+        }
+        prometheus :9153
+        cache 30 {
+           disable success cluster.local
+           disable denial cluster.local
+        }
+        loop
+        reload
+        loadbalance
     }
-    cache 5
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coredns, namespace: kube-system, labels: {k8s-app: kube-dns}}
+spec:
+  replicas: 2
+  strategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 1}}
+  selector: {matchLabels: {k8s-app: kube-dns}}
+  template:
+    metadata: {labels: {k8s-app: kube-dns}}
+    spec:
+      priorityClassName: system-cluster-critical
+      serviceAccountName: coredns
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+          - weight: 100
+            podAffinityTerm:
+              labelSelector:
+                matchExpressions: [{key: k8s-app, operator: In, values: [kube-dns]}]
+              topologyKey: kubernetes.io/hostname
+      tolerations:
+      - {key: CriticalAddonsOnly, operator: Exists}
+      - {key: node-role.kubernetes.io/control-plane, effect: NoSchedule}
+      nodeSelector: {kubernetes.io/os: linux}
+      securityContext:
+        runAsNonRoot: true
+        seccompProfile: {type: RuntimeDefault}
+      containers:
+      - name: coredns
+        image: $COREDNS_IMAGE
+        imagePullPolicy: IfNotPresent
+        resources:
+          limits: {memory: 170Mi}
+          requests: {cpu: 100m, memory: 70Mi}
+        args: ["-conf", "/etc/coredns/Corefile"]
+        volumeMounts:
+        - {name: config-volume, mountPath: /etc/coredns, readOnly: true}
+        ports:
+        - {containerPort: 53, name: dns, protocol: UDP}
+        - {containerPort: 53, name: dns-tcp, protocol: TCP}
+        - {containerPort: 9153, name: metrics, protocol: TCP}
+        - {containerPort: 8080, name: liveness-probe, protocol: TCP}
+        - {containerPort: 8181, name: readiness-probe, protocol: TCP}
+        livenessProbe:
+          httpGet: {path: /health, port: liveness-probe, scheme: HTTP}
+          initialDelaySeconds: 60
+          timeoutSeconds: 5
+          successThreshold: 1
+          failureThreshold: 5
+        readinessProbe:
+          httpGet: {path: /ready, port: readiness-probe, scheme: HTTP}
+        securityContext:
+          allowPrivilegeEscalation: false
+          capabilities: {add: [NET_BIND_SERVICE], drop: [ALL]}
+          readOnlyRootFilesystem: true
+      dnsPolicy: Default
+      volumes:
+      - name: config-volume
+        configMap:
+          name: coredns
+          items: [{key: Corefile, path: Corefile}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  labels: {k8s-app: kube-dns, kubernetes.io/cluster-service: "true", kubernetes.io/name: CoreDNS}
+  annotations: {prometheus.io/port: "9153", prometheus.io/scrape: "true"}
+spec:
+  clusterIP: $CLUSTER_DNS_IP
+  ports:
+  - {name: dns, port: 53, protocol: UDP, targetPort: 53}
+  - {name: dns-tcp, port: 53, protocol: TCP, targetPort: 53}
+  - {name: metrics, port: 9153, protocol: TCP, targetPort: 9153}
+  selector: {k8s-app: kube-dns}
+EOF
 }
-EOF
-  launch coredns "$NODE_BIN/coredns" -conf "$c/Corefile"
-  wait_for "CoreDNS answering" 30 coredns python3 - "$NODE_IP" <<'EOF'
+
+# node_coredns_apply: creates the cluster DNS (after kube-proxy, so that its pods reach the API
+# server through 10.96.0.1 from their first try).
+node_coredns_apply() {
+  COREDNS_T0=$SECONDS
+  coredns_manifests | kubectl_ apply -f - >"$LOGS/coredns-apply.log" 2>&1 ||
+    die "creating the cluster DNS (CoreDNS) failed:\n$(cat "$LOGS/coredns-apply.log")"
+}
+
+# dns_answer SERVER NAME udp|tcp: asks SERVER:53 for NAME's A record; prints the address of the
+# (last) answer, fails without one.
+dns_answer() {
+  python3 - "$@" <<'PY'
 import socket, struct, sys
-q = struct.pack('>HHHHHH', 1, 0x0100, 1, 0, 0, 0) + b''.join(bytes([len(p)]) + p.encode() for p in 'kubernetes.default.svc.cluster.local'.split('.')) + b'\0' + struct.pack('>HH', 1, 1)
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1); s.sendto(q, (sys.argv[1], 53))
-r = s.recv(512); sys.exit(0 if (r[3] & 0xf) == 0 and struct.unpack('>H', r[6:8])[0] > 0 else 1)
-EOF
+server, name, proto = sys.argv[1:4]
+q = struct.pack('>HHHHHH', 1, 0x0100, 1, 0, 0, 0) + b''.join(bytes([len(p)]) + p.encode() for p in name.split('.')) + b'\0' + struct.pack('>HH', 1, 1)
+if proto == 'tcp':
+    s = socket.create_connection((server, 53), timeout=1); s.sendall(struct.pack('>H', len(q)) + q)
+    n = struct.unpack('>H', s.recv(2))[0]; r = b''
+    while len(r) < n: r += s.recv(n - len(r))
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1); s.sendto(q, (server, 53)); r = s.recv(512)
+if (r[3] & 0xf) != 0 or struct.unpack('>H', r[6:8])[0] == 0: sys.exit(1)
+print('.'.join(str(b) for b in r[-4:]))
+PY
+}
+
+# coredns_report: the state, events and logs of the cluster DNS pods (for a failed start).
+coredns_report() {
+  kubectl_ -n kube-system get deployment,pods,endpointslices -l k8s-app=kube-dns -o wide 2>&1 || true
+  kubectl_ -n kube-system get events --sort-by=.lastTimestamp 2>&1 | grep -i coredns | tail -15 || true
+  local p
+  for p in $(kubectl_ -n kube-system get pods -l k8s-app=kube-dns -o name 2>/dev/null); do
+    echo "----- kubectl -n kube-system logs $p (last 20 lines) -----"
+    kubectl_ -n kube-system logs "$p" --tail=20 2>&1 || true
+  done
+}
+
+# node_coredns_wait: every CoreDNS pod Ready, then the Service answering the API server's name
+# over UDP and TCP, asked from this host through kube-proxy as pods ask it; fails with the pods'
+# state, events and logs otherwise.
+node_coredns_wait() {
+  local deadline=$((SECONDS + 120)) ip='' tcp=''
+  until kubectl_ -n kube-system rollout status deployment/coredns --timeout=2s >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || die "the cluster DNS (Deployment kube-system/coredns) is not Ready after 120s:\n$(coredns_report)"
+    sleep 0.5
+  done
+  deadline=$((SECONDS + 30))
+  until ip="$(dns_answer "$CLUSTER_DNS_IP" kubernetes.default.svc.cluster.local udp 2>/dev/null)" && [[ "$ip" == 10.96.0.1 ]] &&
+    tcp="$(dns_answer "$CLUSTER_DNS_IP" kubernetes.default.svc.cluster.local tcp 2>/dev/null)" && [[ "$tcp" == 10.96.0.1 ]]; do
+    ((SECONDS < deadline)) ||
+      die "the cluster DNS Service $CLUSTER_DNS_IP does not resolve kubernetes.default.svc.cluster.local to 10.96.0.1 (UDP: '${ip:-no answer}', TCP: '${tcp:-no answer}') 30s after its pods became Ready:\n$(coredns_report)"
+    sleep 0.3
+  done
+  log "cluster DNS ready: kube-system/coredns $(kubectl_ -n kube-system get deployment coredns -o jsonpath='{.status.readyReplicas}') pods Ready, Service kube-dns $CLUSTER_DNS_IP answers over UDP and TCP, $((SECONDS - ${COREDNS_T0:-$SECONDS}))s after the apply"
 }
 
 # node_volumes: a default StorageClass without a provisioner and local PVs on this node.
@@ -343,8 +508,9 @@ node_start() {
     wait_for "node $(node_name "$i") Ready" 90 "kubelet-$i" kubectl_ wait --for=condition=Ready "node/$(node_name "$i")" --timeout=2s
   done
   node_kube_proxy
-  node_coredns
+  node_coredns_apply
   node_volumes
+  node_coredns_wait
   log "$NODE_COUNT nodes Ready (kubelet $(cat "$BIN/.kubelet.version" 2>/dev/null), containerd $(containerd --version | awk '{print $3}'), $(runc --version | head -1))"
 }
 
@@ -364,7 +530,7 @@ node_stop() {
   set +e
   local nodes=() i
   for ((i = 0; i < NODE_COUNT; i++)); do nodes+=("$i"); done
-  stop_components coredns kube-proxy "${nodes[@]/#/kubelet-}"
+  stop_components kube-proxy "${nodes[@]/#/kubelet-}"
   node_kill_runtime
   stop_components "${nodes[@]/#/containerd-}"
   node_kill_runtime

@@ -1,6 +1,8 @@
 import { Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DistributedLock } from './distributed-lock';
+import { DistributedLockSidecar, LockSidecarOptions } from './distributed-lock-sidecar';
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
 import { INetworkClient, NetworkFlow } from '../core/network-flow';
 import { attachHelperContainer } from '../core/pod-attachment';
@@ -8,7 +10,7 @@ import {
   invalid, invalidInput, required, validateDnsSubdomain, validateImage, validateList, validatePort, validatePositiveInt, validateProps,
 } from '../core/validation';
 import {
-  HighAvailabilityDefaults, WorkloadPatternProps, apiClientDeployment, patternLabels,
+  HighAvailabilityDefaults, WorkloadPatternProps, apiClientDeployment, hardenContainers, labelAndSelect, patternLabels,
 } from '../core/workload-pattern';
 import { ReleaseStrategy, applyReleaseStrategy } from '../release/release-strategy';
 import { HighlyAvailable } from '../scaling/highly-available';
@@ -57,7 +59,7 @@ export interface LeaderElectedProps extends WorkloadPatternProps, HighAvailabili
   readonly strategy?: ReleaseStrategy;
 
   /**
-   * The name of the Lease the replicas compete for.
+   * The name of the Lease the replicas compete for (with `distributedLock`: the lock's resource id).
    * @default - derived from the construct path
    */
   readonly leaseName?: string;
@@ -76,6 +78,23 @@ export interface LeaderElectedProps extends WorkloadPatternProps, HighAvailabili
    * @default - none: the application embeds election (e.g. client-go's leaderelection)
    */
   readonly electorSidecar?: LeaderElectorSidecarOptions;
+
+  /**
+   * Elect through a distributed lock that a sidecar serves instead of a Lease (Dapr's lock API,
+   * e.g. `DistributedLock.daprRedis({ redisHost: 'redis:6379' })`). The pods get the sidecar
+   * (`DistributedLockSidecar`), `LOCK_URL`, `UNLOCK_URL`, `LOCK_RESOURCE_ID` (the `leaseName`),
+   * `LOCK_OWNER`, `POD_NAME` and `POD_NAMESPACE`, and no token, Role or RoleBinding: they never
+   * call the API server. The application takes the lock with an expiry and takes it again
+   * after releasing it (Dapr's lock cannot be renewed).
+   * @default - a coordination.k8s.io Lease
+   */
+  readonly distributedLock?: DistributedLock;
+
+  /**
+   * How the lock sidecar is attached (with `distributedLock`).
+   * @default - a regular container, app id derived from the construct path, 100m CPU and 256 MiB
+   */
+  readonly lockSidecar?: LockSidecarOptions;
 }
 
 /**
@@ -152,19 +171,25 @@ export class LeaderElected extends Construct implements INetworkClient {
   public readonly deployment: kplus.Deployment;
   /** The ServiceAccount the replicas run as. */
   public readonly serviceAccount: kplus.ServiceAccount;
-  /** The Role that allows the lease verbs. */
-  public readonly role: kplus.Role;
-  /** The RoleBinding of the Role to the ServiceAccount. */
-  public readonly roleBinding: kplus.RoleBinding;
-  /** The name of the Lease. */
+  /** The Role that allows the lease verbs (none with `distributedLock`). */
+  public readonly role?: kplus.Role;
+  /** The RoleBinding of the Role to the ServiceAccount (none with `distributedLock`). */
+  public readonly roleBinding?: kplus.RoleBinding;
+  /** The name of the Lease (with `distributedLock`: the lock's resource id). */
   public readonly leaseName: string;
+  /** The lock sidecar, with `distributedLock`. */
+  public readonly lockSidecar?: DistributedLockSidecar;
   /** The PodDisruptionBudget and topology spread, for two or more replicas. */
   public readonly highAvailability?: HighlyAvailable;
   /** The elector sidecar, when one was asked for. */
   public readonly elector?: kplus.Container;
 
-  /** The replicas renew the Lease on the API server (for `NetworkSegmentation.allowFlowsOf`). */
+  /**
+   * The replicas renew the Lease on the API server, or with `distributedLock` their sidecars take the lock
+   * in its store (for `NetworkSegmentation.allowFlowsOf`).
+   */
   public get networkFlows(): NetworkFlow[] {
+    if (this.lockSidecar) return this.lockSidecar.networkFlows;
     return [NetworkFlow.toApiServer(this.deployment, `LeaderElected ${this.node.path}: renews Lease ${this.leaseName}`)];
   }
 
@@ -182,12 +207,48 @@ export class LeaderElected extends Construct implements INetworkClient {
         if (typeof a !== 'string') invalid(this, `electorSidecar.args[${i}]`, a, 'must be a string');
       });
     }
+    if (props.distributedLock !== undefined) {
+      if (!(props.distributedLock instanceof DistributedLock)) invalid(this, 'distributedLock', props.distributedLock, 'must be a DistributedLock, e.g. DistributedLock.daprRedis({ redisHost: \'redis:6379\' })');
+      if (elector !== undefined) invalid(this, 'electorSidecar', '(set)', 'must be unset with distributedLock: the lock sidecar replaces the Lease elector');
+      if (props.recordEvents) invalid(this, 'recordEvents', props.recordEvents, 'must be unset with distributedLock: the pods get no API access');
+    } else if (props.lockSidecar !== undefined) {
+      invalid(this, 'lockSidecar', props.lockSidecar, 'needs distributedLock: it says how the lock sidecar is attached');
+    }
     const replicas = validatePositiveInt(this, 'replicas', props.replicas ?? 2);
     this.leaseName = validateDnsSubdomain(this, 'leaseName', props.leaseName ?? Names.toDnsLabel(this));
     const labels = patternLabels(this, props, 'leader-elected');
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'service-account', { automountToken: false });
     StandardLabels.applyTo(this.serviceAccount, labels);
+    if (props.distributedLock !== undefined) {
+      const identity = {
+        [LEASE_ENV.POD_NAME]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME),
+        [LEASE_ENV.POD_NAMESPACE]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAMESPACE),
+      };
+      // No token: the replicas never call the API server.
+      this.deployment = new kplus.Deployment(this, 'deployment', {
+        replicas,
+        select: false,
+        containers: hardenContainers(this, props).map(c => ({ ...c, envVariables: { ...identity, ...c.envVariables } })),
+        serviceAccount: this.serviceAccount,
+        automountServiceAccountToken: false,
+      });
+      labelAndSelect(this.deployment, labels);
+      if (props.strategy !== undefined) applyReleaseStrategy(this, 'strategy', this.deployment, props.strategy);
+      const o = props.lockSidecar ?? {};
+      this.lockSidecar = new DistributedLockSidecar(this, 'lock', {
+        workload: this.deployment,
+        distributedLock: props.distributedLock,
+        resourceId: o.resourceId ?? this.leaseName,
+        appId: o.appId,
+        nativeSidecar: o.nativeSidecar,
+        resources: o.resources,
+      });
+      if (replicas >= 2 && props.highAvailability !== false) {
+        this.highAvailability = new HighlyAvailable(this, 'high-availability', { workload: this.deployment, replicas, labels });
+      }
+      return;
+    }
     const access = LeaderElected.grantLeaseAccess(this, 'lease-access', this.serviceAccount, {
       leaseName: this.leaseName,
       recordEvents: props.recordEvents,

@@ -1,8 +1,12 @@
+import { Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DistributedLock } from './distributed-lock';
+import { DistributedLockSidecar, LockSidecarOptions } from './distributed-lock-sidecar';
 import { assertUniquePodPorts } from '../core/container-defaults';
 import { DisruptionBudget } from '../core/disruption-budget';
 import { StandardLabels } from '../core/labels';
+import { INetworkClient, NetworkFlow } from '../core/network-flow';
 import { invalid, required, validateList, validateProps } from '../core/validation';
 import { WorkloadPatternProps, hardenContainers, labelAndSelect, patternLabels } from '../core/workload-pattern';
 
@@ -56,6 +60,22 @@ export interface SingletonProps extends WorkloadPatternProps {
    * @default SingletonEviction.ALLOW
    */
   readonly eviction?: SingletonEviction;
+
+  /**
+   * Also fence the work with a distributed lock that a sidecar serves (Dapr's lock API, e.g.
+   * `DistributedLock.daprRedis({ redisHost: 'redis:6379' })`): where the platform may briefly
+   * run two pods (`AVAILABILITY`: a replacement starts while the old pod terminates or sits on
+   * an unreachable node), only the one that holds the lock works. The pods get the sidecar and
+   * `LOCK_URL`, `UNLOCK_URL`, `LOCK_RESOURCE_ID`, `LOCK_OWNER`.
+   * @default - no lock: the platform's guarantee alone
+   */
+  readonly distributedLock?: DistributedLock;
+
+  /**
+   * How the lock sidecar is attached (with `distributedLock`).
+   * @default - a regular container, app id and resource id derived from the construct path, 100m CPU and 256 MiB
+   */
+  readonly lockSidecar?: LockSidecarOptions;
 }
 
 /**
@@ -65,7 +85,7 @@ export interface SingletonProps extends WorkloadPatternProps {
  * `CONSISTENCY` (StatefulSet: at most one). A PodDisruptionBudget states whether drains may
  * evict the pod.
  */
-export class Singleton extends Construct {
+export class Singleton extends Construct implements INetworkClient {
   /** The workload: a Deployment (AVAILABILITY) or a StatefulSet (CONSISTENCY). */
   public readonly workload: kplus.Workload;
   /** The Deployment, for `AVAILABILITY`. */
@@ -76,6 +96,13 @@ export class Singleton extends Construct {
   public readonly headlessService?: kplus.Service;
   /** The PodDisruptionBudget. */
   public readonly disruptionBudget: DisruptionBudget;
+  /** The lock sidecar, with `distributedLock`. */
+  public readonly lockSidecar?: DistributedLockSidecar;
+
+  /** With `distributedLock`, the sidecar takes the lock in its store (for `NetworkSegmentation.allowFlowsOf`). */
+  public get networkFlows(): NetworkFlow[] {
+    return this.lockSidecar ? this.lockSidecar.networkFlows : [];
+  }
 
   constructor(scope: Construct, id: string, props: SingletonProps) {
     super(scope, id);
@@ -86,6 +113,12 @@ export class Singleton extends Construct {
     }
     if (props.eviction !== undefined && !Object.values(SingletonEviction).includes(props.eviction)) {
       invalid(this, 'eviction', props.eviction, `must be one of ${Object.values(SingletonEviction).join(', ')}`);
+    }
+    if (props.distributedLock !== undefined && !(props.distributedLock instanceof DistributedLock)) {
+      invalid(this, 'distributedLock', props.distributedLock, 'must be a DistributedLock, e.g. DistributedLock.daprRedis({ redisHost: \'redis:6379\' })');
+    }
+    if (props.distributedLock === undefined && props.lockSidecar !== undefined) {
+      invalid(this, 'lockSidecar', props.lockSidecar, 'needs distributedLock: it says how the lock sidecar is attached');
     }
     const labels = patternLabels(this, props, 'singleton');
     const containers = hardenContainers(this, props);
@@ -122,6 +155,17 @@ export class Singleton extends Construct {
     labelAndSelect(this.workload, labels);
     if (this.headlessService) {
       for (const [k, v] of Object.entries(StandardLabels.selector(labels))) this.headlessService.selectLabel(k, v);
+    }
+    if (props.distributedLock !== undefined) {
+      const o = props.lockSidecar ?? {};
+      this.lockSidecar = new DistributedLockSidecar(this, 'lock', {
+        workload: this.workload,
+        distributedLock: props.distributedLock,
+        resourceId: o.resourceId ?? Names.toDnsLabel(this),
+        appId: o.appId,
+        nativeSidecar: o.nativeSidecar,
+        resources: o.resources,
+      });
     }
     const block = props.eviction === SingletonEviction.BLOCK;
     this.disruptionBudget = new DisruptionBudget(this, 'disruption-budget', {

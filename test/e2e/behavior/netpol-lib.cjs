@@ -19,10 +19,15 @@
 //     IP and by Service ClusterIP (policies see the pod IP and port after kube-proxy's DNAT);
 //   - traffic from this host (the harness, kubelet probes, Traefik) always reaches pods, as
 //     node-to-local-pod traffic does on any cluster: probe FROM a pod (runClient) to test a policy;
-//   - the cluster DNS (CoreDNS) and the API server are host processes on the node address
-//     10.250.0.1 (the API server on a random port), not pods: an egress rule to kube-system's
-//     k8s-app=kube-dns pods matches nothing here (DNS stays blocked) until node.sh runs CoreDNS as
-//     a pod (checked: then it works); an ipBlock 10.250.0.1/32 on port 53 UDP+TCP lets DNS through.
+//   - the cluster DNS is CoreDNS in pods labelled k8s-app=kube-dns in kube-system, behind the
+//     Service 10.96.0.10, as on a kubeadm cluster (scripts/e2e/node.sh): an egress rule to those pods
+//     on 53/UDP+TCP (NetworkSegmentation's allowDns) lets DNS through; without it a default-deny
+//     egress refuses DNS at once (resolveName fails);
+//   - the API server is a host process on the node address, 10.250.0.1:6443 (kubeadm's port), behind
+//     the kubernetes Service 10.96.0.1:443; policies see the endpoint after kube-proxy's DNAT, so an
+//     egress allow names port 6443 (ipBlock 10.250.0.1/32, or any address on 443 and 6443 as
+//     NetworkSegmentation's default apiServer); a default-deny egress refuses it (kube-router filters
+//     pod-to-host traffic too).
 //
 // Standalone smoke test against a running cluster (KUBECONFIG set; prints JSON):
 //   node test/e2e/behavior/netpol-lib.cjs NAMESPACE POD URL [TIMEOUT_S] [CONTAINER]

@@ -16,14 +16,11 @@
 // Counterparts: the StatefulSet runs one shard fewer than the routers list (writes to that shard's
 // keys fail), and the routers' configuration lists only shard 0 (every key lands on it).
 //
-// DNS: the routers resolve the shards' names through the cluster DNS, which the example's
-// NetworkSegmentation allows as egress to kube-system's k8s-app=kube-dns pods. While the e2e node
-// runs CoreDNS as a host process (netpol-lib.cjs), no such pod exists, and the checks first add one
-// policy of their own letting the namespace's pods reach the node's DNS address (10.250.0.1:53);
-// once CoreDNS runs as a pod, they add nothing and the example's own policy is what lets DNS through.
+// DNS: the routers resolve the shards' names through the cluster DNS (CoreDNS pods, as on kubeadm),
+// which only the example's own NetworkSegmentation lets them reach.
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { expect, isReady, sleep } from './lib.mjs';
+import { expect, isReady } from './lib.mjs';
 
 const KEYS = 300;
 const PARAMS = {
@@ -33,7 +30,6 @@ const PARAMS = {
   web: 'sharded-cache-web-',
   reports: 'sharded-cache-reports-',
 };
-const NODE_DNS = '10.250.0.1';
 const CHECK = 'keys through the router land on every shard, each on exactly one (the one the ring over the configuration assigns), and read back';
 
 // ---------------------------------------------------------------- memcached over TCP
@@ -123,23 +119,6 @@ function ketama(names) {
 
 // ---------------------------------------------------------------- the example as deployed
 
-/** Lets the namespace's pods reach the node's DNS when CoreDNS is not a pod (see the header). */
-async function allowNodeDns(t) {
-  const dnsPods = t.json(['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-dns'], { namespaced: false }).items;
-  if (dnsPods.length > 0 || t.kubectl(['get', 'networkpolicy', 'e2e-allow-node-dns']).status === 0) return;
-  t.apply({
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name: 'e2e-allow-node-dns', namespace: t.ns },
-    spec: {
-      podSelector: {},
-      policyTypes: ['Egress'],
-      egress: [{ to: [{ ipBlock: { cidr: `${NODE_DNS}/32` } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }],
-    },
-  });
-  await sleep(2000); // enforced about 0.1 s after the apply (netpol-lib.cjs)
-}
-
 /** The routers' configuration, from the ConfigMap the shared router's pods mount. */
 function routerConfig(t) {
   const d = t.get('deployments', PARAMS.router);
@@ -224,7 +203,6 @@ function assertConfigFollowsShards(s, config) {
 
 /** Writes KEYS keys through the shared router and checks where they are. */
 async function writeAndCheck(t, label) {
-  await allowNodeDns(t);
   const s = await shards(t);
   t.rollout(`deployment/${t.get('deployments', PARAMS.router).metadata.name}`, 90);
   const config = routerConfig(t);
@@ -267,8 +245,7 @@ export default {
       name: 'the shared router (web) and a client\'s own ambassador (reports) place keys alike',
       timeout: 120,
       async run(t) {
-        await allowNodeDns(t);
-        const s = await shards(t);
+              const s = await shards(t);
         const config = routerConfig(t);
         const router = routerEndpoint(t);
         const web = readyPod(t, PARAMS.web);

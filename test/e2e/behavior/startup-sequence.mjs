@@ -149,7 +149,8 @@ export default {
         t.apply({
           apiVersion: 'v1',
           kind: 'Pod',
-          metadata: { name, labels: { 'e2e.cdk8s-patterns.io/behavior': 'startup-order-broken' } },
+          // The api pod's labels: the example's NetworkSegmentation lets only its pods reach Postgres.
+          metadata: { name, labels: { ...deploy.spec.template.metadata.labels, 'e2e.cdk8s-patterns.io/behavior': 'startup-order-broken' } },
           spec,
         });
         EXTRA_PODS.set(t.ns, [name]);

@@ -6,7 +6,8 @@
 import dns from 'node:dns';
 import { expect, isReady } from './lib.mjs';
 
-const CLUSTER_DNS = '10.250.0.1:53';
+/** The cluster DNS: the Service kube-system/kube-dns (scripts/e2e/node.sh), reached from the host through kube-proxy. */
+const CLUSTER_DNS = '10.96.0.10:53';
 
 /** The addresses the cluster DNS gives for `name` ([] for NXDOMAIN and the like). */
 async function resolve(name) {

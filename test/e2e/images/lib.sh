@@ -431,9 +431,13 @@ pack_image() {
     shift 2
   done
   args+=("--config.label=org.opencontainers.image.description=cdk8s-patterns e2e stand-in for $ref (see test/e2e/images/README.md)")
-  # A deterministic layer: sorted, fixed mtime, numeric owners.
+  # A deterministic layer: sorted, fixed mtime, numeric owners. File capabilities (the xattr
+  # security.capability, e.g. coredns's cap_net_bind_service) go in as PAX SCHILY.xattr records,
+  # which containerd restores on unpack; a layer without any is byte for byte the same as without
+  # the option.
   tar --sort=name --mtime="@$LAYER_MTIME" --numeric-owner --format=posix \
     --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
+    --xattrs --xattrs-include=security.capability \
     -C "$root" -cf "$layer" . || die "tar of the rootfs failed"
   rm -rf "$oci"
   {

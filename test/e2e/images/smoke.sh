@@ -146,6 +146,9 @@ wait_port() {
   return 1
 }
 
+# output_of CMD...: CMD's output whatever its exit status (for check_out on a command that must fail)
+output_of() { "$@" 2>&1 || true; }
+
 # exits_within SECONDS CMD...: CMD's status when it ends by itself in time; 0 ("did not fail")
 # when it is still running after SECONDS
 exits_within() {
@@ -316,6 +319,54 @@ t_etcd() {
   stop_all
 }
 
+# dns_a NAME [tcp]: asks 127.0.0.1:53 for NAME's A record; prints "rcode=N answers=N last=IP"
+# (last: the last four bytes of the reply, the address when there is one A answer)
+dns_a() {
+  python3 - "$1" "${2:-udp}" <<'PY'
+import socket, struct, sys
+name, proto = sys.argv[1], sys.argv[2]
+q = struct.pack('>HHHHHH', 7, 0x0100, 1, 0, 0, 0) + b''.join(bytes([len(p)]) + p.encode() for p in name.split('.')) + b'\0' + struct.pack('>HH', 1, 1)
+if proto == 'tcp':
+    s = socket.create_connection(('127.0.0.1', 53), timeout=2); s.sendall(struct.pack('>H', len(q)) + q)
+    r = s.recv(2); r = s.recv(struct.unpack('>H', r)[0])
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(2); s.sendto(q, ('127.0.0.1', 53)); r = s.recv(512)
+print(f"rcode={r[3] & 15} answers={struct.unpack('>H', r[6:8])[0]} last={'.'.join(str(b) for b in r[-4:])}")
+PY
+}
+
+t_coredns() {
+  local R; R="$(prepare coredns ro /etc/coredns)"
+  check_out "/coredns has the file capability cap_net_bind_service=ep, as upstream" 'cap_net_bind_service=ep' getcap "$R/coredns"
+  check_out "coredns -version" '^CoreDNS-1\.15\.0' in_image coredns "$R" 65532 -- /coredns -version
+  check_out "user 65532:65532, entrypoint /coredns, workdir /, ports 53/tcp+udp" '^65532:65532 \["/coredns"\] / \["53/tcp","53/udp"\]$' \
+    cfg coredns '"\(.config.User) \(.config.Entrypoint | tojson) \(.config.WorkingDir) \(.config.ExposedPorts | keys | tojson)"'
+  check_fails "no shell" test -e "$R/bin/sh"
+  # kubeadm's plugins that need no API server; a record in place of the kubernetes plugin
+  printf '.:53 {\n    errors\n    health {\n        lameduck 1s\n    }\n    ready\n    hosts {\n        10.96.0.1 kubernetes.default.svc.cluster.local\n    }\n    prometheus :9153\n    cache 30\n    loop\n    reload\n    loadbalance\n}\n' \
+    >"$R/etc/coredns/Corefile"
+  # as the image's user, with a read-only root, the Corefile in a mounted directory (the ConfigMap);
+  # in this fresh network namespace ports below 1024 are privileged (ip_unprivileged_port_start=1024)
+  start "$SMOKE/coredns.log" coredns "$R" 65532:65532 -- -conf /etc/coredns/Corefile
+  check "binds :53 as uid 65532 (the file capability)" wait_port 53
+  check_out "answers over UDP" '^rcode=0 answers=1 last=10\.96\.0\.1$' dns_a kubernetes.default.svc.cluster.local
+  check_out "answers over TCP" '^rcode=0 answers=1 last=10\.96\.0\.1$' dns_a kubernetes.default.svc.cluster.local tcp
+  check_out "liveness endpoint :8080/health" '^OK$' curl -fsS http://127.0.0.1:8080/health
+  check_out "readiness endpoint :8181/ready" '^OK$' curl -fsS http://127.0.0.1:8181/ready
+  check_out "metrics on :9153" 'coredns_build_info' curl -fsS http://127.0.0.1:9153/metrics
+  stop_all
+  # counterparts: without NET_BIND_SERVICE in the bounding set (capabilities drop ALL without the
+  # add of kubeadm's manifest) the kernel refuses to run /coredns, as with the upstream image; the
+  # binary without its file capability runs but cannot bind :53
+  check_out "without NET_BIND_SERVICE in the bounding set /coredns does not start" 'Operation not permitted' \
+    output_of timeout 10 setpriv --bounding-set -net_bind_service env -i /usr/sbin/chroot --userspec=65532:65532 "$R" /coredns -conf /etc/coredns/Corefile
+  local C; C="$(prepare coredns rw /etc/coredns)"
+  cp "$R/etc/coredns/Corefile" "$C/etc/coredns/"
+  setcap -r "$C/coredns"
+  check_out "without the file capability it cannot bind :53" 'bind: permission denied' \
+    output_of timeout 10 env -i /usr/sbin/chroot --userspec=65532:65532 "$C" /coredns -conf /etc/coredns/Corefile
+}
+
 t_exporter() {
   local R; R="$(prepare exporter ro)"
   check_out "--version" 'version 1\.3\.0' in_image exporter "$R" 1001:1001 -- /usr/bin/nginx-prometheus-exporter --version
@@ -448,7 +499,8 @@ unpack() {
   [[ -s $tarball ]] || { echo "FAIL $name: $tarball missing (run build.sh)" | tee -a "$SMOKE/results.txt"; return 1; }
   d="$SMOKE/img/$name"; mkdir -p "$d/archive" "$d/rootfs"
   tar -xf "$tarball" -C "$d/archive"
-  tar -xpf "$d/archive/$(jq -r '.[0].Layers[0]' "$d/archive/manifest.json")" -C "$d/rootfs"
+  # --xattrs: file capabilities (coredns's /coredns), as containerd restores them
+  tar --xattrs --xattrs-include='security.capability' -xpf "$d/archive/$(jq -r '.[0].Layers[0]' "$d/archive/manifest.json")" -C "$d/rootfs"
   jq '{config: .config}' "$d/archive/$(jq -r '.[0].Config' "$d/archive/manifest.json")" >"$d/config.json"
   rm -rf "$d/archive"
 }
@@ -462,6 +514,7 @@ declare -A REFS=(
   [perl]=docker.io/library/perl:5.40.0-slim
   [curl]=docker.io/curlimages/curl:8.10.1
   [etcd]=quay.io/coreos/etcd:v3.6.8
+  [coredns]=registry.k8s.io/coredns/coredns:v1.15.0
   [exporter]=docker.io/nginx/nginx-prometheus-exporter:1.3.0
   [gomplate]=docker.io/hairyhenderson/gomplate:v4.1.0
   [twemproxy]=ghcr.io/cdk8s-patterns/twemproxy:0.5.0
@@ -478,7 +531,7 @@ declare -A NEEDS=([curl]="curl busybox" [exporter]="exporter nginx" [twemproxy]=
 # the demo test also runs visit-counter against redis
 
 TESTS=("$@")
-[[ ${#TESTS[@]} -gt 0 ]] || TESTS=(redis nginx postgres memcached busybox perl curl etcd exporter gomplate twemproxy flask config demo)
+[[ ${#TESTS[@]} -gt 0 ]] || TESTS=(redis nginx postgres memcached busybox perl curl etcd coredns exporter gomplate twemproxy flask config demo)
 for t in "${TESTS[@]}"; do
   need_names="${NEEDS[$t]:-$t}"
   [[ $t == config ]] && need_names="$(printf '%s\n' "${!REFS[@]}" | grep '^config-' | tr '\n' ' ')"

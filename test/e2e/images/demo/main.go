@@ -38,6 +38,7 @@ var roles = map[string]roleFunc{
 	"model-server":     modelServer,
 	"search-leaf":      searchLeaf,
 	"search-root":      searchRoot,
+	"lock-worker":      lockWorkerRole,
 }
 
 // roleName is the running role, the prefix of every log line.

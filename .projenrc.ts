@@ -155,4 +155,18 @@ project.eslint?.addLintPattern('scripts');
 
 project.package.file.patch(JsonPatch.add('/engines/node', '>= 20.16.0'));
 
+// The Kubernetes version matrix (#14): every example strictly against every Kubernetes minor the
+// schema validator ships from 1.28 on (test/k8s-versions.test.ts).
+project.addTask('k8s-versions', {
+  description: 'Kubernetes version matrix of the examples (--write: refresh docs/README block; --check: fail when stale; --compare-openapi vX.Y.Z ...)',
+  exec: 'ts-node --project scripts/tsconfig.json scripts/k8s-versions.ts',
+  receiveArgs: true,
+});
+// The unit suite on Node 22 and 24 (binaries from the npm registry's `node` package).
+project.addTask('test:node', {
+  description: 'Run the unit suite on Node 22 and 24 (NODE_VERSIONS="22 24 26"; jest arguments select files)',
+  exec: 'bash scripts/test-node-versions.sh',
+  receiveArgs: true,
+});
+
 project.synth();

@@ -2,14 +2,15 @@
 # Installs the offline verification tools (schema validator and policy scanners) into a cache
 # outside the repo, so clones stay small and nothing binary is ever committed.
 #
-#   bash scripts/setup-tools.sh                # venv + kube-score + Polaris
+#   bash scripts/setup-tools.sh                # venv + kube-score + Polaris + Helm
 #   bash scripts/setup-tools.sh --python-only  # venv only (what `npm test` needs for the schemas)
 #   bash scripts/setup-tools.sh --force        # reinstall everything
 #
 # Cache: ${CDK8S_PATTERNS_CACHE:-$HOME/.cache/cdk8s-patterns}
 #   venv/                   Python: kubernetes-validate (K8s JSON schemas, strict), checkov, jsonschema, PyYAML
-#   bin/kube-score, bin/polaris
+#   bin/kube-score, bin/polaris, bin/helm
 #   k8s-schemas-1.28        one line: the v1.28.0-local-strict schema directory (no globbing needed)
+#   k8s-schemas             one line: the directory of every version's v1.N.0-local-strict schemas
 #   logs/                   install logs, shown on failure
 #
 # Idempotent and fast when warm: every component has a stamp file holding exactly what was
@@ -26,7 +27,7 @@ for arg in "$@"; do
   case "$arg" in
     --python-only) PYTHON_ONLY=1 ;;
     --force) FORCE=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "setup-tools: unknown argument: $arg" >&2; exit 2 ;;
   esac
 done
@@ -175,6 +176,11 @@ github.com/fairwindsops/polaris $POLARIS_VERSION h1:isJnAp1+1IdT/ipZTXfp7vRTgrW/
 github.com/fairwindsops/polaris $POLARIS_VERSION/go.mod h1:43a/AMYau+5V34nAFN4biTNquP8ZaqIOd4N19XcLS7U=
 "
 
+# Helm 3 (helm template renders the examples' charts, test/helm): its module builds with plain
+# `go install` (no replace directives); the version string is set as Helm's release build does.
+HELM_MODULE="helm.sh/helm/v3"
+HELM_VERSION="v3.22.0"
+
 # ---- helpers ----------------------------------------------------------------------------------
 log() { echo "setup-tools: $*" >&2; }
 fail() {
@@ -237,6 +243,12 @@ print(os.path.join(os.path.dirname(kubernetes_validate.__file__), "kubernetes-js
     printf '%s\n' "$dir" >"$f"
   fi
   SCHEMA_DIR="$dir"
+  # Every version's schemas sit beside 1.28's (scripts/k8s-versions.ts, the version matrix).
+  local root
+  root="$(dirname "$dir")"
+  if [ ! -f "$CACHE/k8s-schemas" ] || [ "$(cat "$CACHE/k8s-schemas")" != "$root" ]; then
+    printf '%s\n' "$root" >"$CACHE/k8s-schemas"
+  fi
 }
 
 # ---- Go tools ---------------------------------------------------------------------------------
@@ -277,6 +289,20 @@ setup_polaris() {
   printf '%s\n' "$want" >"$stamp"
 }
 
+setup_helm() {
+  local stamp="$BIN/.helm-stamp" want="$HELM_MODULE/cmd/helm@$HELM_VERSION"
+  if stamp_matches "$stamp" "$want" && [ -x "$BIN/helm" ]; then return 0; fi
+  need_go
+  local logf="$LOGS/helm.log"
+  log "building Helm $HELM_VERSION (about 4 min cold) ..."
+  rm -f "$BIN/helm" "$stamp"
+  GOTOOLCHAIN=local GOFLAGS="${GOFLAGS:-} -mod=mod" GOBIN="$BIN" go install -trimpath \
+    -ldflags "-X $HELM_MODULE/internal/version.version=$HELM_VERSION" "$want" >"$logf" 2>&1 \
+    || fail "go install $want" "$logf"
+  "$BIN/helm" version --short >>"$logf" 2>&1 || fail "running the freshly built $BIN/helm" "$logf"
+  printf '%s\n' "$want" >"$stamp"
+}
+
 # ---- main -------------------------------------------------------------------------------------
 # Concurrent callers (jest's setup and the policy run) must not install the same thing twice at
 # once; one lock per part, so `--python-only` never waits for a Go build.
@@ -290,10 +316,11 @@ if [ "$PYTHON_ONLY" = 0 ]; then
   flock 9
   setup_kube_score
   setup_polaris
+  setup_helm
   flock -u 9
 fi
 if [ "$PYTHON_ONLY" = 0 ]; then
-  log "ready: $VENV, $BIN/kube-score, $BIN/polaris"
+  log "ready: $VENV, $BIN/kube-score, $BIN/polaris, $BIN/helm"
 else
   log "ready: $VENV"
 fi

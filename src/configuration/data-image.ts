@@ -33,6 +33,7 @@ export enum DataImageMode {
    * filesystem. Nothing is copied: any size of data, started in the time the image takes to
    * pull. The data image needs `sh`, `ln` and `sleep` (e.g. `FROM busybox`), and both
    * containers run with the same UID and GID (see `DataImage`). KServe's "modelcar".
+   * Needs Kubernetes 1.29 or later (native sidecars: beta, on by default; GA in 1.33).
    */
   PROCESS_NAMESPACE = 'process-namespace',
 

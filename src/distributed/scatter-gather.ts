@@ -93,7 +93,8 @@ export interface ScatterGatherProps extends WorkloadOptions, HighAvailabilityDef
  * pattern writes the wiring into the containers' environment:
  * - root: `LEAF_ADDRESSES` (every leaf's `host:port`, in ordinal order), `LEAF_COUNT`,
  *   `LEAF_SERVICE` (the headless Service), `LEAF_PORT`, `LEAF_TIMEOUT_MS`;
- * - leaves: `LEAF_INDEX` (the pod's ordinal, from the `apps.kubernetes.io/pod-index` label),
+ * - leaves: `LEAF_INDEX` (the pod's ordinal, from the `apps.kubernetes.io/pod-index` label that
+ *   Kubernetes 1.28 and later set),
  *   `LEAF_NAME` (the pod's name) and `LEAF_COUNT`.
  * Both are hardened to Pod Security *restricted*; from two replicas the root, and the leaves,
  * get a PodDisruptionBudget and topology spread.

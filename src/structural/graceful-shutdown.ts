@@ -78,7 +78,7 @@ export class GracefulShutdown extends Construct {
       invalid(this, 'sleepAction', true, 'must not be combined with preStopCommand: give one way to drain');
     }
     if (props.sleepAction && sleep < 1) {
-      invalid(this, 'preStopSleepSeconds', sleep, 'must be at least 1 with sleepAction (the kubelet rejects a sleep of 0)');
+      invalid(this, 'preStopSleepSeconds', sleep, 'must be at least 1 with sleepAction (Kubernetes before 1.33 rejects a sleep of 0)');
     }
     const command = props.preStopCommand ?? ['sleep', String(sleep)];
     const mutations = PodMutations.of(props.workload);

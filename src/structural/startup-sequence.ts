@@ -96,7 +96,8 @@ export class StartupSequence extends Construct {
 
   /**
    * Adds a native sidecar (an init container with `restartPolicy: Always`) that the later steps
-   * and the application containers start after.
+   * and the application containers start after. Needs Kubernetes 1.29 or later (beta, on by
+   * default; GA in 1.33).
    */
   public addNativeSidecar(container: kplus.ContainerProps, options: NativeSidecarStepOptions): kplus.Container {
     required(this, 'startupProbe', options?.startupProbe, 'the probe the next step waits for');

@@ -61,7 +61,7 @@ describe('GracefulShutdown', () => {
     expect(() => new GracefulShutdown(chart, 'a', { workload: app, sleepAction: true, preStopCommand: ['drain'] }))
       .toThrow('test/a: invalid sleepAction true: must not be combined with preStopCommand: give one way to drain');
     expect(() => new GracefulShutdown(chart, 'b', { workload: app, sleepAction: true, preStopSleepSeconds: 0 }))
-      .toThrow('test/b: invalid preStopSleepSeconds 0: must be at least 1 with sleepAction (the kubelet rejects a sleep of 0)');
+      .toThrow('test/b: invalid preStopSleepSeconds 0: must be at least 1 with sleepAction (Kubernetes before 1.33 rejects a sleep of 0)');
   });
 
   test('the sleep must fit in the grace period', () => {

@@ -35,15 +35,17 @@ total_failed=0
 stage() { echo; echo "==================== $* ($((SECONDS - T0))s)"; }
 
 # count_summary LOG RC: add a stage's closing "N passed, N failed" line to the totals; a
-# stage that failed without printing one counts as one failure.
+# stage without one (it failed early, or its output was cut off) counts as one failure. Only the
+# unprefixed closing line counts: a "behavior: ..." line is a part, not the stage's total.
 count_summary() {
   local line
-  line="$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$1" | tail -1 | sed -E 's/^[A-Za-z-]+: //')"
+  line="$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -1)"
   if [[ -n "$line" ]]; then
     total_passed=$((total_passed + $(sed -E 's/^([0-9]+) passed.*/\1/' <<<"$line")))
     total_failed=$((total_failed + $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")))
     [[ $2 -eq 0 || $(sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line") -gt 0 ]] || total_failed=$((total_failed + 1))
-  elif [[ $2 -ne 0 ]]; then
+  else
+    echo "no closing 'N passed, N failed' line in $1 (exit $2): counted as one failure"
     total_failed=$((total_failed + 1))
   fi
 }

@@ -683,10 +683,20 @@ async function main() {
     }
   }
   console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
-  process.exit(failed ? 1 : 0);
+  exitAfterFlush(failed ? 1 : 0);
+}
+
+/**
+ * Exits once stdout and stderr have taken everything written so far: process.exit() right after
+ * a long table cut the output off mid-table in a CI run (the pipe to tee had not taken it all),
+ * and with it the closing "N passed, N failed" line that run.sh counts.
+ */
+function exitAfterFlush(code) {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 main().catch((err) => {
   console.error(`apply-examples: ${err.stack || err.message}`);
-  process.exit(1);
+  exitAfterFlush(1);
 });

@@ -31,32 +31,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/cdk8s-patterns-consumer-XXXXXX")
 APP="$WORK/shop-app"
 LOGS="$WORK/logs"
 mkdir -p "$LOGS"
-passed=0
-failed=0
-start=$(date +%s)
-
-elapsed() { echo "$(( $(date +%s) - start ))s"; }
-pass() { passed=$(( passed + 1 )); echo "  ok   $*"; }
-fail() { failed=$(( failed + 1 )); echo "  FAIL $*"; }
-# Runs a command with its output in a log; shows the log's tail when it fails.
-run_logged() {
-  local log="$LOGS/$1.log" rc; shift
-  "$@" >"$log" 2>&1
-  rc=$?
-  [ "$rc" -eq 0 ] && return 0
-  echo "  ---- last lines of $log (exit $rc) ----"; tail -n 40 "$log" | sed 's/^/  | /'; echo "  ----"
-  return "$rc"
-}
-finish() {
-  echo
-  echo "consumer test finished in $(elapsed); work dir: $WORK"
-  if [ "$failed" -eq 0 ] && [ "$KEEP" -eq 0 ]; then rm -rf "$WORK"; fi
-  echo "${passed} passed, ${failed} failed"
-  [ "$failed" -eq 0 ]
-  exit $?
-}
-# A failure that makes every later check meaningless.
-fatal() { fail "$*"; finish; }
+CHECK_NAME="consumer test"
+# shellcheck source=lib/checks.bash
+source "$ROOT/scripts/lib/checks.bash"
 
 echo "=== build and pack ($(elapsed)) ==="
 rm -rf dist/js

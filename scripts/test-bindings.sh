@@ -38,31 +38,9 @@ CACHE="${CDK8S_PATTERNS_CACHE:-$HOME/.cache/cdk8s-patterns}/bindings"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cdk8s-patterns-bindings-XXXXXX")
 LOGS="$WORK/logs"
 mkdir -p "$CACHE" "$LOGS"
-passed=0
-failed=0
-start=$(date +%s)
-
-elapsed() { echo "$(( $(date +%s) - start ))s"; }
-pass() { passed=$(( passed + 1 )); echo "  ok   $*"; }
-fail() { failed=$(( failed + 1 )); echo "  FAIL $*"; }
-note() { echo "  --   $*"; }
-run_logged() {
-  local log="$LOGS/$1.log" rc; shift
-  "$@" >"$log" 2>&1
-  rc=$?
-  [ "$rc" -eq 0 ] && return 0
-  echo "  ---- last lines of $log (exit $rc) ----"; tail -n 30 "$log" | sed 's/^/  | /'; echo "  ----"
-  return "$rc"
-}
-finish() {
-  echo
-  echo "bindings test finished in $(elapsed); work dir: $WORK"
-  if [ "$failed" -eq 0 ] && [ "$KEEP" -eq 0 ]; then rm -rf "$WORK"; fi
-  echo "${passed} passed, ${failed} failed"
-  [ "$failed" -eq 0 ]
-  exit $?
-}
-fatal() { fail "$*"; finish; }
+CHECK_NAME="bindings test"
+# shellcheck source=lib/checks.bash
+source "$ROOT/scripts/lib/checks.bash"
 version_of() { node -p "require('$1/package.json').version"; }
 # Compares two output directories: the same files, each byte-identical.
 compare_dirs() {

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { podMetadataOfManifest, podSpecOfManifest, podTemplatePath } from './pod-spec';
 import { REFUSED_SECURITY_SETTINGS, RestrictedProfile } from './restricted-profile';
 import { ContainerSecurityOptions } from './security';
+import { copyJson, sortedAt } from './sorted-json';
 import { PodPort, formatValue, invalid, invalidInput, portClash, validateLinuxId } from './validation';
 
 /**
@@ -87,23 +88,25 @@ export class PodMutations {
 
   /** Whether a container was added by a pod pattern as a helper (Sidecar, Ambassador, Adapter). */
   public static isHelper(workload: kplus.AbstractPod, containerName: string): boolean {
-    return REGISTRY.get(workload)?.added.get(containerName)?.helper ?? false;
+    return REGISTRY.get(workload)?.added?.get(containerName)?.helper ?? false;
   }
 
-  private readonly podFields = new Map<string, Setting>();
-  private readonly workloadFields = new Map<string, Setting>();
-  private readonly checks: Array<{ readonly by: string; readonly check: (manifest: any) => void }> = [];
-  private readonly annotations = new Map<string, Setting>();
-  private readonly labels = new Map<string, Setting>();
-  private readonly spreads = new Map<string, Setting>();
-  private readonly containerFields = new Map<string, Map<string, Setting>>();
-  private readonly added = new Map<string, AddedContainer>();
-  private readonly addedVolumes = new Map<string, { readonly by: string; readonly volume: kplus.Volume }>();
-  private readonly addedMounts = new Map<string, Map<string, string>>();
-  private readonly addedEnv = new Map<string, Map<string, string>>();
-  private readonly rawMounts = new Map<string, Map<string, Setting>>();
+  // Each collection is created on its first entry: a workload uses a few of them, and thousands
+  // of empty Maps cost megabytes of heap in a large app.
+  private podFields?: Map<string, Setting>;
+  private workloadFields?: Map<string, Setting>;
+  private checks?: Array<{ readonly by: string; readonly check: (manifest: any) => void }>;
+  private annotations?: Map<string, Setting>;
+  private labels?: Map<string, Setting>;
+  private spreads?: Map<string, Setting>;
+  private containerFields?: Map<string, Map<string, Setting>>;
+  private added?: Map<string, AddedContainer>;
+  private addedVolumes?: Map<string, { readonly by: string; readonly volume: kplus.Volume }>;
+  private addedMounts?: Map<string, Map<string, string>>;
+  private addedEnv?: Map<string, Map<string, string>>;
+  private rawMounts?: Map<string, Map<string, Setting>>;
   /** Localhost-only ports, by the container that listens on them. */
-  private readonly localPorts = new Map<number, string>();
+  private localPorts?: Map<number, string>;
   private restriction?: Setting;
   private seq = 0;
   private hooked = false;
@@ -127,10 +130,10 @@ export class PodMutations {
     // What the pod's containers serve, and the localhost ports proxies listen on.
     const taken: PodPort[] = [
       ...this.allContainers().flatMap(c => c.ports.map(p => ({ container: c.name, number: p.number, name: p.name }))),
-      ...[...this.localPorts].map(([number, container]) => ({ container, number })),
+      ...[...(this.localPorts ?? [])].map(([number, container]) => ({ container, number })),
     ];
     const holder = (p: PodPort) => `container ${p.container} (${this.ownerOf(p.container)}) `
-      + (this.localPorts.get(p.number) === p.container ? `listens on ${p.number} (on localhost)` : `has port ${p.number}`);
+      + (this.localPorts?.get(p.number) === p.container ? `listens on ${p.number} (on localhost)` : `has port ${p.number}`);
     const served = [...(props.ports ?? []), ...(props.portNumber !== undefined ? [{ number: props.portNumber }] : [])];
     const candidates = [
       ...served.map(p => ({ number: p.number, name: p.name, field: options.portField, nameField: options.portNameField })),
@@ -146,8 +149,8 @@ export class PodMutations {
       }
     }
     const container = options.init ? this.workload.addInitContainer(props) : this.workload.addContainer(props);
-    for (const port of options.localPorts ?? []) this.localPorts.set(port, name);
-    this.added.set(name, { by: by.node.path, rank, seq: this.seq++, helper: options.helper });
+    for (const port of options.localPorts ?? []) (this.localPorts ??= new Map()).set(port, name);
+    (this.added ??= new Map()).set(name, { by: by.node.path, rank, seq: this.seq++, helper: options.helper });
     this.hook();
     return container;
   }
@@ -162,18 +165,20 @@ export class PodMutations {
   ): void {
     const taken = container.mounts.find(m => m.path === path);
     if (taken) {
-      const owner = this.addedMounts.get(container.name)?.get(path);
+      const owner = this.addedMounts?.get(container.name)?.get(path);
       invalid(by, field, path, `must differ from the mount paths of container ${container.name}: ${path} is mounted by ${owner ?? `${this.ownerOf(container.name)}, through cdk8s-plus`}`);
     }
-    const raw = this.rawMounts.get(container.name)?.get(path);
+    const raw = this.rawMounts?.get(container.name)?.get(path);
     if (raw) invalid(by, field, path, `must differ from the mount paths of container ${container.name}: ${path} is mounted by ${raw.by}`);
     const sameName = this.allVolumes().find(v => v.name === volume.name && v !== volume);
     if (sameName) {
-      invalid(by, volumeField, volume.name, `must differ from the pod's other volume names: ${volume.name} is ${this.addedVolumes.get(volume.name)?.by ?? 'a volume of the workload itself'}`);
+      invalid(by, volumeField, volume.name, `must differ from the pod's other volume names: ${volume.name} is ${this.addedVolumes?.get(volume.name)?.by ?? 'a volume of the workload itself'}`);
     }
     container.mount(path, volume, options);
-    if (!this.addedVolumes.has(volume.name) && !this.userVolumes().has(volume)) this.addedVolumes.set(volume.name, { by: by.node.path, volume });
-    this.mapOf(this.addedMounts, container.name).set(path, by.node.path);
+    if (!this.addedVolumes?.has(volume.name) && !this.userVolumes().has(volume)) {
+      (this.addedVolumes ??= new Map()).set(volume.name, { by: by.node.path, volume });
+    }
+    this.mapOf(this.addedMounts ??= new Map(), container.name).set(path, by.node.path);
     this.hook();
   }
 
@@ -187,10 +192,10 @@ export class PodMutations {
   ): void {
     const container = this.container(by, field, containerName);
     const path = mount.mountPath;
-    const owner = this.rawMounts.get(containerName)?.get(path)?.by ?? this.addedMounts.get(containerName)?.get(path)
+    const owner = this.rawMounts?.get(containerName)?.get(path)?.by ?? this.addedMounts?.get(containerName)?.get(path)
       ?? (container.mounts.some(m => m.path === path) ? `${this.ownerOf(containerName)}, through cdk8s-plus` : undefined);
     if (owner) invalid(by, field, path, `must differ from the mount paths of container ${containerName}: ${path} is mounted by ${owner}`);
-    this.mapOf(this.rawMounts, containerName).set(mount.mountPath, { value: { ...mount }, by: by.node.path });
+    this.mapOf(this.rawMounts ??= new Map(), containerName).set(mount.mountPath, { value: { ...mount }, by: by.node.path });
     this.hook();
   }
 
@@ -200,17 +205,17 @@ export class PodMutations {
    */
   public addEnv(by: IConstruct, field: string, container: kplus.Container, name: string, value: kplus.EnvValue): void {
     if (container.env.variables[name] !== undefined) {
-      const owner = this.addedEnv.get(container.name)?.get(name);
+      const owner = this.addedEnv?.get(container.name)?.get(name);
       invalid(by, field, name, `must not be set twice in container ${container.name}: ${name} is set by ${owner ?? `${this.ownerOf(container.name)}, through cdk8s-plus`}`);
     }
     container.env.addVariable(name, value);
-    this.mapOf(this.addedEnv, container.name).set(name, by.node.path);
+    this.mapOf(this.addedEnv ??= new Map(), container.name).set(name, by.node.path);
     this.hook();
   }
 
   /** Sets a pod-spec field (by its name in the manifest, e.g. `terminationGracePeriodSeconds`). */
   public setPodField(by: string, field: string, value: any): void {
-    this.set(this.podFields, by, field, field, value);
+    this.set(this.podFields ??= new Map(), by, field, field, value);
   }
 
   /**
@@ -219,7 +224,7 @@ export class PodMutations {
    * pod fields.
    */
   public setWorkloadField(by: string, field: string, value: any): void {
-    this.set(this.workloadFields, by, field, `spec.${field}`, value);
+    this.set(this.workloadFields ??= new Map(), by, field, `spec.${field}`, value);
   }
 
   /**
@@ -227,13 +232,13 @@ export class PodMutations {
    * written; it throws (through `invalidInput`) to fail the synthesis.
    */
   public addCheck(by: string, check: (manifest: any) => void): void {
-    this.checks.push({ by, check });
+    (this.checks ??= []).push({ by, check });
     this.hook();
   }
 
   /** Sets an annotation of the pod template; distinct keys merge. */
   public addAnnotation(by: string, key: string, value: string): void {
-    this.set(this.annotations, by, key, `annotation ${key}`, value);
+    this.set(this.annotations ??= new Map(), by, key, `annotation ${key}`, value);
   }
 
   /**
@@ -241,12 +246,12 @@ export class PodMutations {
    * that opts pods into something, e.g. a service mesh); distinct keys merge.
    */
   public addLabel(by: string, key: string, value: string): void {
-    this.set(this.labels, by, key, `label ${key}`, value);
+    this.set(this.labels ??= new Map(), by, key, `label ${key}`, value);
   }
 
   /** Adds a topology spread constraint; one per topology key. */
   public addTopologySpread(by: string, constraint: { readonly topologyKey: string; readonly [key: string]: any }): void {
-    this.set(this.spreads, by, constraint.topologyKey, `topologySpreadConstraints[${constraint.topologyKey}]`, constraint);
+    this.set(this.spreads ??= new Map(), by, constraint.topologyKey, `topologySpreadConstraints[${constraint.topologyKey}]`, constraint);
   }
 
   /**
@@ -258,7 +263,7 @@ export class PodMutations {
   public setContainerField(by: IConstruct | string, containerName: string, field: string, value: any): void {
     const party = typeof by === 'string' ? by : by.node.path;
     if (typeof containerName !== 'string' || containerName === '') invalidInput(party, 'container name', containerName, 'must name a container of the pod');
-    this.set(this.mapOf(this.containerFields, containerName), party, field, `container ${containerName} ${field}`, value);
+    this.set(this.mapOf(this.containerFields ??= new Map(), containerName), party, field, `container ${containerName} ${field}`, value);
   }
 
   /** Makes every container of the pod meet Pod Security *restricted* (see `RestrictedPods`). */
@@ -275,7 +280,7 @@ export class PodMutations {
 
   /** The names of the containers a pattern added, with who added them. */
   private ownerOf(name: string): string {
-    const added = this.added.get(name);
+    const added = this.added?.get(name);
     return added ? `added by ${added.by}` : `a container of ${this.workload.node.path}`;
   }
 
@@ -370,8 +375,7 @@ export class PodMutations {
       if (existing !== undefined && canonical(existing) !== canonical(s.value) && !isPlusDefault(`spec.${field}`, existing)) {
         invalidInput(s.by, `spec.${field}`, s.value, `conflicts with ${formatValue(existing)} set by ${own}: give the field one value`);
       }
-      json.spec[field] = clone(s.value);
-      orderKeys(json.spec);
+      json.spec[field] = copyJson(s.value);
     }
     const spec = podSpecOfManifest(json);
     if (spec === undefined) return json;
@@ -380,9 +384,9 @@ export class PodMutations {
       if (spec[field] !== undefined && canonical(spec[field]) !== canonical(s.value) && !isPlusDefault(field, spec[field])) {
         invalidInput(s.by, field, s.value, `conflicts with ${formatValue(spec[field])} set by ${own}: give the field one value`);
       }
-      spec[field] = clone(s.value);
+      spec[field] = copyJson(s.value);
     }
-    if (this.spreads.size > 0) {
+    if (this.spreads) {
       const list: any[] = spec.topologySpreadConstraints ?? [];
       for (const [key, s] of sorted(this.spreads)) {
         const existing = list.find(c => c.topologyKey === key);
@@ -390,12 +394,12 @@ export class PodMutations {
         if (existing) {
           invalidInput(s.by, `topologySpreadConstraints[${key}]`, s.value, `conflicts with the spread over ${key} set by ${own}`);
         }
-        list.push(clone(s.value));
+        list.push(copyJson(s.value));
       }
       spec.topologySpreadConstraints = list;
     }
     for (const [field, settings] of [['annotations', this.annotations], ['labels', this.labels]] as const) {
-      if (settings.size === 0) continue;
+      if (settings === undefined) continue;
       const meta = podMetadataOfManifest(json, true);
       const values = meta[field] ?? {};
       const what = field === 'annotations' ? 'annotation' : 'label';
@@ -405,12 +409,7 @@ export class PodMutations {
         }
         values[key] = s.value;
       }
-      meta[field] = sortKeys(values);
-      // Keys in the order cdk8s writes its own (sorted), wherever the maps were added; the
-      // objects stay the same, only their keys are reordered.
-      orderKeys(meta);
-      const path = podTemplatePath(json.kind);
-      if (path && path.length > 0) orderKeys(path.reduce((at: any, k) => at[k], json));
+      meta[field] = values;
     }
 
     const containers: any[] = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
@@ -423,31 +422,30 @@ export class PodMutations {
       for (const [field, s] of sorted(fields)) {
         const existing = getPath(c, field);
         if (existing !== undefined && canonical(existing) !== canonical(s.value) && !isPlusDefault(field, existing, c)) {
-          const setter = this.added.has(name) ? `the props of container ${name} (${this.ownerOf(name)})` : `container ${name} of ${own}`;
+          const setter = this.added?.has(name) ? `the props of container ${name} (${this.ownerOf(name)})` : `container ${name} of ${own}`;
           invalidInput(s.by, `container ${name} ${field}`, s.value, `conflicts with ${formatValue(existing)} set by ${setter}: give the field one value`);
         }
-        setPath(c, field, clone(s.value));
+        setPath(c, field, copyJson(s.value));
       }
     }
     for (const [name, mounts] of sorted(this.rawMounts)) {
       const c = containers.find(x => x.name === name);
-      c.volumeMounts = [...(c.volumeMounts ?? []), ...sorted(mounts).map(([, s]) => clone(s.value))];
+      c.volumeMounts = [...(c.volumeMounts ?? []), ...sorted(mounts).map(([, s]) => copyJson(s.value))];
     }
     for (const c of containers) {
-      c.volumeMounts = this.ordered(c.volumeMounts, m => m.mountPath, this.addedMounts.get(c.name), this.rawMounts.get(c.name));
-      c.env = this.ordered(c.env, e => e.name, this.addedEnv.get(c.name));
-      if (c.volumeMounts === undefined) delete c.volumeMounts;
-      if (c.env === undefined) delete c.env;
+      // An undefined list (none to order) is left out by the final sort, like cdk8s leaves it out.
+      c.volumeMounts = this.ordered(c.volumeMounts, m => m.mountPath, this.addedMounts?.get(c.name), this.rawMounts?.get(c.name));
+      c.env = this.ordered(c.env, e => e.name, this.addedEnv?.get(c.name));
     }
     spec.containers = this.orderedContainers(spec.containers);
     spec.initContainers = this.orderedContainers(spec.initContainers);
-    spec.volumes = this.ordered(spec.volumes, v => v.name, new Map([...this.addedVolumes].map(([k, v]) => [k, v.by])));
-    for (const k of ['containers', 'initContainers', 'volumes']) if (spec[k] === undefined) delete spec[k];
+    spec.volumes = this.ordered(spec.volumes, v => v.name, new Map([...(this.addedVolumes ?? [])].map(([k, v]) => [k, v.by])));
 
     if (this.restriction) this.harden(spec, this.restriction);
-    sortKeysInPlace(spec);
-    for (const c of this.checks) c.check(json);
-    return json;
+    // Keys in the order cdk8s writes its own (sorted), wherever the layer added them.
+    const result = sortedAt(json, podTemplatePath(json.kind) ?? []);
+    for (const c of this.checks ?? []) c.check(result);
+    return result;
   }
 
   /** The pod's own entries first, as cdk8s-plus wrote them; then the patterns' entries by key. */
@@ -459,7 +457,7 @@ export class PodMutations {
 
   private orderedContainers(list: any[] | undefined): any[] | undefined {
     if (list === undefined) return undefined;
-    const mine = (c: any) => this.added.get(c.name);
+    const mine = (c: any) => this.added?.get(c.name);
     const rankOf = (c: any): [number, string, number] => {
       const a = mine(c)!;
       return [a.rank, a.by, a.seq];
@@ -517,8 +515,8 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function sorted<V>(map: Map<string, V>): Array<[string, V]> {
-  return [...map].sort(([a], [b]) => compare(a, b));
+function sorted<V>(map: Map<string, V> | undefined): Array<[string, V]> {
+  return map === undefined ? [] : [...map].sort(([a], [b]) => compare(a, b));
 }
 
 /** A stable text of a value, for equality: keys sorted at every level. */
@@ -534,37 +532,6 @@ function sortKeys(value: any): any {
   return out;
 }
 
-/**
- * Sorts an object's keys (deeply) in place, without copying: cdk8s has sorted almost everything
- * already, so only the objects whose keys are out of order (the ones the layer added to) are
- * rebuilt, and the parents keep holding the same objects.
- */
-function sortKeysInPlace(value: any): void {
-  if (Array.isArray(value)) {
-    for (const v of value) sortKeysInPlace(v);
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  const keys = Object.keys(value);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) {
-      orderKeys(value);
-      break;
-    }
-  }
-  for (const k of keys) sortKeysInPlace(value[k]);
-}
-
-/** Puts an object's own keys in sorted order, keeping every value as it is. */
-function orderKeys(obj: any): void {
-  const entries = Object.keys(obj).sort().map(k => [k, obj[k]] as const);
-  for (const [k] of entries) delete obj[k];
-  for (const [k, v] of entries) obj[k] = v;
-}
-
-function clone(value: any): any {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-}
 
 function getPath(obj: any, dotted: string): any {
   return dotted.split('.').reduce((at, k) => (at === undefined || at === null ? undefined : at[k]), obj);

@@ -1,5 +1,6 @@
 import { podSpecOfManifest } from './pod-spec';
 import type { ContainerSecurityOptions } from './security';
+import { sortedJson } from './sorted-json';
 
 /** The seccomp profile types *restricted* allows. */
 const ALLOWED_SECCOMP = ['RuntimeDefault', 'Localhost'];
@@ -110,6 +111,7 @@ export class RestrictedProfile {
    * one is set. The container's own UID and GID win over `options`; `readOnlyRootFilesystem`
    * in `options` overrides the container's. Settings it cannot fix without overriding the user
    * (privileged, root, escalation, other capabilities) are left for `violations` to report.
+   * Its keys are sorted, as cdk8s writes them.
    */
   public static hardenedSecurityContext(securityContext: any, options: ContainerSecurityOptions = {}): any {
     const sc = securityContext ?? {};
@@ -125,8 +127,7 @@ export class RestrictedProfile {
       capabilities: add.length > 0 ? { drop: ['ALL'], add: [...new Set(add)] } : { drop: ['ALL'] },
       seccompProfile: sc.seccompProfile ?? { type: 'RuntimeDefault' },
     };
-    for (const k of Object.keys(hardened)) if (hardened[k] === undefined) delete hardened[k];
-    return hardened;
+    return sortedJson(hardened);
   }
 
   /**

@@ -14,8 +14,24 @@ exports.appContainer = (i) => {
     readiness: kplus.Probe.fromHttpGet('/healthz', { port: exports.APP_PORT }),
   };
 };
-// Every tenth service also gets a workload pattern: WorkQueue on i % 20 === 0, LeaderElected on i % 20 === 10.
-exports.extra = (i) => (i % 20 === 0 ? 'work-queue' : i % 20 === 10 ? 'leader-elected' : undefined);
+// Every fifth service also gets a workload or release pattern: WorkQueue on i % 20 === 0,
+// CanaryDeployment on i % 20 === 5, LeaderElected on i % 20 === 10, BlueGreenDeployment on i % 20 === 15.
+const EXTRAS = { 0: 'work-queue', 5: 'canary', 10: 'leader-elected', 15: 'blue-green' };
+exports.extra = (i) => EXTRAS[i % 20];
+// The next version of service i's image: what its canary or green track runs.
+exports.nextImage = (i) => `registry.example/shop/svc-${i % 37}:1.${(i % 7) + 1}.0`;
+// The canary's share of requests, in percent.
+exports.CANARY_WEIGHT = 10;
+// The platform's shared Gateway that the canaries' HTTPRoutes attach to (created outside this app).
+exports.SHARED_GATEWAY = { name: 'public', namespace: 'gateway-system' };
+exports.hostname = (name) => `${name}.shop.example`;
+// Per chart: the ApiGateway routes /<name> of the first API_ROUTES blue-green services to their
+// active Service (hostname API_HOST) and to their preview Service (hostname PREVIEW_HOST).
+exports.API_ROUTES = 6;
+exports.API_HOST = 'api.shop.example';
+exports.PREVIEW_HOST = 'preview.shop.example';
+// The gateway implementation's pods (Traefik, in its namespace): who may reach the routed backends.
+exports.GATEWAY_PODS = { namespace: 'traefik', labels: { 'app.kubernetes.io/name': 'traefik' } };
 
 // Common process plumbing: N from argv, output file, metrics on stdout (one JSON line).
 exports.run = (build) => {

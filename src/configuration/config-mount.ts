@@ -1,26 +1,22 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerDefaults, ContainerKind, hardenedContainerProps } from '../core/container-defaults';
-import { ContainerRank, PodMutations } from '../core/pod-mutations';
+import { FilledEmptyDir, fillEmptyDir } from '../core/filled-empty-dir';
+import { PodMutations } from '../core/pod-mutations';
 import { ResourcePreset } from '../core/resource-preset';
-import { ContainerSecurityOptions } from '../core/security';
-import { invalid, validateAbsolutePath, validateDnsLabel, validateList, wholeMebibytes } from '../core/validation';
+import { invalid, validateAbsolutePath, validateDnsLabel, validateList } from '../core/validation';
 
 /**
  * What the configuration pod patterns share: an init container that writes files into an
  * emptyDir, which application containers mount read-only.
  */
-export interface ConfigInitMount {
-  readonly workload: kplus.AbstractPod;
-  readonly initContainer: kplus.ContainerProps;
-  readonly initMountPath: string;
-  readonly mountPath: string;
+export interface ConfigInitMount extends Pick<FilledEmptyDir, 'workload' | 'initContainer' | 'copyFrom' | 'initMountPath' | 'mountPath' | 'volumeName' | 'security'> {
+  /** @default - every container of the workload that a pod pattern did not add */
   readonly containers?: string[];
-  readonly volumeName: string;
+  /** @default Size.mebibytes(64) */
   readonly sizeLimit?: Size;
+  /** @default ResourcePreset.MICRO */
   readonly resources?: ResourcePreset;
-  readonly security?: ContainerSecurityOptions;
 }
 
 /** What `addConfigInitMount` created. */
@@ -39,17 +35,16 @@ export function addConfigInitMount(scope: Construct, opts: ConfigInitMount): Con
   validateDnsLabel(scope, 'initContainerName', name);
   validateAbsolutePath(scope, 'mountPath', opts.mountPath);
   validateDnsLabel(scope, 'volumeName', opts.volumeName);
-  const targets = targetContainers(scope, opts.workload, opts.containers);
-
-  const d: ContainerDefaults = { preset: opts.resources ?? ResourcePreset.MICRO, security: opts.security, kind: ContainerKind.INIT };
-  const hardened = hardenedContainerProps(scope, 'initContainer', opts.initContainer, d);
-  const mutations = PodMutations.of(opts.workload);
-  const initContainer = mutations.addContainer(scope, 'initContainer', hardened, ContainerRank.CONFIGURATION, { init: true, helper: false, nameField: 'initContainerName' });
-  if (opts.sizeLimit !== undefined) wholeMebibytes(scope, 'sizeLimit', opts.sizeLimit);
-  const volume = kplus.Volume.fromEmptyDir(scope, 'config-volume', opts.volumeName, { sizeLimit: opts.sizeLimit ?? Size.mebibytes(64) });
-  mutations.mount(scope, 'initMountPath', initContainer, opts.initMountPath, volume, {}, 'volumeName');
-  for (const c of targets) mutations.mount(scope, 'mountPath', c, opts.mountPath, volume, { readOnly: true });
-  return { initContainer, volume, mountedInto: targets };
+  const readers = targetContainers(scope, opts.workload, opts.containers);
+  const filled = fillEmptyDir(scope, {
+    ...opts,
+    readers,
+    volumeId: 'config-volume',
+    sizeLimit: opts.sizeLimit ?? Size.mebibytes(64),
+    resources: opts.resources ?? ResourcePreset.MICRO,
+    fields: { container: 'initContainer', containerName: 'initContainerName', initMountPath: 'initMountPath' },
+  });
+  return { ...filled, mountedInto: readers };
 }
 
 /** The named application containers, or every container the user wrote. */

@@ -1,15 +1,15 @@
 import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ContainerKind, hardenedContainerProps } from '../core/container-defaults';
+import { fillEmptyDir } from '../core/filled-empty-dir';
 import { HealthProbe } from '../core/health-probe';
 import { attachHelperContainer, findMainContainer, validateWorkload } from '../core/pod-attachment';
-import { ContainerRank, PodMutations } from '../core/pod-mutations';
+import { PodMutations } from '../core/pod-mutations';
 import { podSpecOfManifest } from '../core/pod-spec';
 import { ResourcePreset } from '../core/resource-preset';
 import { ContainerSecurityOptions, DEFAULT_RUN_AS_ID, validateSecurityOptions } from '../core/security';
 import {
-  invalid, invalidInput, validateAbsolutePath, validateDnsLabel, validateEnvVarName, validatePinnedImage, validateProps, wholeMebibytes,
+  invalid, invalidInput, validateAbsolutePath, validateDnsLabel, validateEnvVarName, validatePinnedImage, validateProps,
 } from '../core/validation';
 
 /** Where the copy init container mounts the emptyDir it copies the data into (COPY mode). */
@@ -316,23 +316,21 @@ export class DataImage extends Construct {
 
   /** COPY: an init container copies the data into an emptyDir the application mounts read-only. */
   private copyIntoEmptyDir(props: DataImageProps, name: string, volumeName: string) {
-    if (within(this.sourcePath, COPY_TARGET)) {
-      invalid(this, 'sourcePath', this.sourcePath, `must lie outside ${COPY_TARGET}, where the init container mounts the emptyDir it copies into`);
-    }
-    const sizeLimit = props.sizeLimit ?? Size.mebibytes(256);
-    wholeMebibytes(this, 'sizeLimit', sizeLimit);
-    const command = props.command ?? ['cp', '-R', `${this.sourcePath}/.`, `${COPY_TARGET}/`];
-    const hardened = hardenedContainerProps(this, 'container', { name, image: this.image, command }, {
-      preset: props.resources ?? ResourcePreset.NANO,
+    const copied = fillEmptyDir(this, {
+      workload: this.workload,
+      initContainer: { name, image: this.image, command: props.command },
+      copyFrom: this.sourcePath,
+      initMountPath: COPY_TARGET,
+      readers: [this.mainContainer],
+      mountPath: this.mountPath,
+      volumeId: 'copy',
+      volumeName,
+      sizeLimit: props.sizeLimit ?? Size.mebibytes(256),
+      resources: props.resources ?? ResourcePreset.NANO,
       security: props.security,
-      kind: ContainerKind.INIT,
+      fields: { container: 'container', containerName: 'containerName', initMountPath: 'copy target' },
     });
-    const mutations = PodMutations.of(this.workload);
-    const container = mutations.addContainer(this, 'container', hardened, ContainerRank.CONFIGURATION, { init: true, helper: false, nameField: 'containerName' });
-    const volume = kplus.Volume.fromEmptyDir(this, 'copy', volumeName, { sizeLimit });
-    mutations.mount(this, 'copy target', container, COPY_TARGET, volume, {}, 'volumeName');
-    mutations.mount(this, 'mountPath', this.mainContainer, this.mountPath, volume, { readOnly: true }, 'volumeName');
-    return { container, volume };
+    return { container: copied.initContainer, volume: copied.volume };
   }
 }
 

@@ -135,9 +135,6 @@ export class ImmutableConfigImage extends Construct {
       }
     }
     const sourcePath = validateAbsolutePath(this, 'sourcePath', props.sourcePath ?? '/config');
-    if (sourcePath === COPY_TARGET || sourcePath.startsWith(`${COPY_TARGET}/`)) {
-      invalid(this, 'sourcePath', sourcePath, `must lie outside ${COPY_TARGET}, where the init container mounts the emptyDir it copies into`);
-    }
     this.mountPath = props.mountPath ?? '/config';
     if (props.copyCommand !== undefined && (!Array.isArray(props.copyCommand) || props.copyCommand.length === 0 || props.copyCommand.some(a => typeof a !== 'string'))) {
       invalid(this, 'copyCommand', props.copyCommand, 'must hold at least the executable (leave it unset for cp -R)');
@@ -146,11 +143,8 @@ export class ImmutableConfigImage extends Construct {
     // workload, containers, sizeLimit, resources and security pass through unchanged.
     const result = addConfigInitMount(this, {
       ...props,
-      initContainer: {
-        name,
-        image: this.image,
-        command: props.copyCommand ?? ['cp', '-R', `${sourcePath.replace(/\/$/, '')}/.`, `${COPY_TARGET}/`],
-      },
+      initContainer: { name, image: this.image, command: props.copyCommand },
+      copyFrom: sourcePath,
       initMountPath: COPY_TARGET,
       mountPath: this.mountPath,
       volumeName: props.volumeName ?? name,

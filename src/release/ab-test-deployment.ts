@@ -2,11 +2,10 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BuiltTrack, ITrackAttachment, ReleaseProps, ReleaseTrackProps, attachToTracks, buildTrack, checkReleaseProps, checkSamePort, trackService,
+  BuiltTrack, ITrackAttachment, ReleaseProps, ReleaseTrackProps, attachToTracks, buildTracks, checkReleaseProps, routeToTracks,
 } from './release-track';
 import { RequestMatch, TrafficRouting } from './traffic-routing';
 import { IRoutedBackends } from '../core/routed-backends';
-import { createHttpRoute, createNginxIngress } from '../core/traffic-routes';
 import { invalid, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
 
@@ -76,11 +75,10 @@ export class AbTestDeployment extends Construct implements IRoutedBackends {
     }
     const options = routing._checked(this, 'routing');
     const labels = patternLabels(this, props, 'server');
-    this.tracks = [
-      buildTrack(this, 'a', props, props.a, labels, props.a?.replicas ?? 2),
-      buildTrack(this, 'b', props, props.b, labels, props.b?.replicas ?? 1),
-    ];
-    checkSamePort(this, this.tracks);
+    this.tracks = buildTracks(this, props, labels, [
+      { name: 'a', track: props.a, replicas: props.a?.replicas ?? 2 },
+      { name: 'b', track: props.b, replicas: props.b?.replicas ?? 1 },
+    ]);
     for (const t of this.tracks) {
       if (t.replicas === 0) invalid(this, `${t.name}.replicas`, 0, 'must be at least 1: the route would send requests to a Service without endpoints');
     }
@@ -88,22 +86,15 @@ export class AbTestDeployment extends Construct implements IRoutedBackends {
     this.a = a.deployment;
     this.b = b.deployment;
     this.deployments = [this.a, this.b];
-    this.aService = trackService(a.scope, 'service', labels, port, a.targetPort, 'a');
-    this.bService = trackService(b.scope, 'service', labels, port, a.targetPort, 'b');
-    this.backends = [this.aService, this.bService];
     const match = { kind: props.match.kind, name: props.match.name, value: props.match.value };
-    if (routing.kind === 'gatewayApi') {
-      this.route = createHttpRoute(this, 'route', options, [
-        { match, backends: [{ service: this.bService, port }] },
-        { backends: [{ service: this.aService, port }] },
-      ], labels);
-      this.ingresses = [];
-    } else {
-      this.ingresses = [
-        createNginxIngress(this, 'ingress', options, { service: this.aService, port }, undefined, labels),
-        createNginxIngress(this, 'b-ingress', options, { service: this.bService, port }, { match }, labels),
-      ];
-    }
+    const routed = routeToTracks(this, this.tracks, labels, port, routing, options, {
+      rules: (aBackend, bBackend) => [{ match, backends: [bBackend] }, { backends: [aBackend] }],
+      canary: { match },
+    });
+    [this.aService, this.bService] = routed.services;
+    this.backends = routed.services;
+    this.route = routed.route;
+    this.ingresses = routed.ingresses;
   }
 
   /** Attaches pod patterns to both variants (A, then B). */

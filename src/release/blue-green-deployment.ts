@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BuiltTrack, ITrackAttachment, ReleaseProps, ReleaseTrackProps, attachToTracks, buildTrack, checkReleaseProps, checkSamePort, trackService,
+  BuiltTrack, ITrackAttachment, ReleaseProps, ReleaseTrackProps, attachToTracks, buildTracks, checkReleaseProps, trackService,
 } from './release-track';
 import { TrafficRouting } from './traffic-routing';
 import { IRoutedBackends } from '../core/routed-backends';
@@ -107,11 +107,10 @@ export class BlueGreenDeployment extends Construct implements IRoutedBackends {
     const replicasOf = (color: BlueGreenColor, track: ReleaseTrackProps) =>
       (idleToZero && color !== active ? 0 : track?.replicas ?? props.replicas ?? 2);
 
-    this.tracks = [
-      buildTrack(this, BlueGreenColor.BLUE, props, props.blue, labels, replicasOf(BlueGreenColor.BLUE, props.blue)),
-      buildTrack(this, BlueGreenColor.GREEN, props, props.green, labels, replicasOf(BlueGreenColor.GREEN, props.green)),
-    ];
-    checkSamePort(this, this.tracks);
+    this.tracks = buildTracks(this, props, labels, [
+      { name: BlueGreenColor.BLUE, track: props.blue, replicas: replicasOf(BlueGreenColor.BLUE, props.blue) },
+      { name: BlueGreenColor.GREEN, track: props.green, replicas: replicasOf(BlueGreenColor.GREEN, props.green) },
+    ]);
     const [blue, green] = this.tracks;
     if ((active === BlueGreenColor.BLUE ? blue : green).replicas === 0) {
       invalid(this, `${active}.replicas`, 0, 'must be at least 1 for the active color: the active Service would have no endpoints');

@@ -2,11 +2,10 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BuiltTrack, ITrackAttachment, ReleaseProps, ReleaseTrackProps, attachToTracks, buildTrack, checkReleaseProps, checkSamePort, trackService,
+  BuiltTrack, ITrackAttachment, ReleaseProps, ReleaseTrackProps, attachToTracks, buildTracks, checkReleaseProps, routeToTracks, trackService,
 } from './release-track';
 import { TrafficRouting } from './traffic-routing';
 import { IRoutedBackends } from '../core/routed-backends';
-import { createHttpRoute, createNginxIngress } from '../core/traffic-routes';
 import { invalid, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
 
@@ -103,40 +102,30 @@ export class CanaryDeployment extends Construct implements IRoutedBackends {
       invalid(this, 'stable.replicas', 0, `must be at least 1 when weight is ${weight}%: the route would send requests to a Service without endpoints`);
     }
 
-    this.tracks = [
-      buildTrack(this, 'stable', props, props.stable, labels, stableReplicas),
-      buildTrack(this, 'canary', props, props.canary, labels, canaryReplicas),
-    ];
-    checkSamePort(this, this.tracks);
+    this.tracks = buildTracks(this, props, labels, [
+      { name: 'stable', track: props.stable, replicas: stableReplicas },
+      { name: 'canary', track: props.canary, replicas: canaryReplicas },
+    ]);
     const [stable, canary] = this.tracks;
     this.stable = stable.deployment;
     this.canary = canary.deployment;
     this.deployments = [this.stable, this.canary];
     this.weight = weight;
-    const targetPort = stable.targetPort;
 
     if (routing.kind === 'replicaRatio') {
-      this.stableService = trackService(this, 'service', labels, port, targetPort);
+      this.stableService = trackService(this, 'service', labels, port, stable.targetPort);
       this.backends = [this.stableService];
       this.ingresses = [];
       return;
     }
-    this.stableService = trackService(stable.scope, 'service', labels, port, targetPort, 'stable');
-    this.canaryService = trackService(canary.scope, 'service', labels, port, targetPort, 'canary');
-    this.backends = [this.stableService, this.canaryService];
-    const stableBackend = { service: this.stableService, port };
-    const canaryBackend = { service: this.canaryService, port };
-    if (routing.kind === 'gatewayApi') {
-      this.route = createHttpRoute(this, 'route', options, [{
-        backends: [{ ...stableBackend, weight: 100 - weight }, { ...canaryBackend, weight }],
-      }], labels);
-      this.ingresses = [];
-    } else {
-      this.ingresses = [
-        createNginxIngress(this, 'ingress', options, stableBackend, undefined, labels),
-        createNginxIngress(this, 'canary-ingress', options, canaryBackend, { weight }, labels),
-      ];
-    }
+    const routed = routeToTracks(this, this.tracks, labels, port, routing, options, {
+      rules: (stableBackend, canaryBackend) => [{ backends: [{ ...stableBackend, weight: 100 - weight }, { ...canaryBackend, weight }] }],
+      canary: { weight },
+    });
+    [this.stableService, this.canaryService] = routed.services;
+    this.backends = routed.services;
+    this.route = routed.route;
+    this.ingresses = routed.ingresses;
   }
 
   /** Attaches pod patterns to both tracks (stable, then canary). */

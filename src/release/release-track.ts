@@ -1,7 +1,10 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ReleaseStrategy, applyReleaseStrategy } from './release-strategy';
+import { TrafficRouting } from './traffic-routing';
 import { StandardLabels, StandardLabelsProps } from '../core/labels';
+import { NginxCanary, RouteBackend, RouteRule, createHttpRoute, createNginxIngress } from '../core/traffic-routes';
 import { invalid, validateBoolean, validatePort, validateProps } from '../core/validation';
 import { HighAvailabilityDefaults, WorkloadOptions, hardenContainers, labelAndSelect } from '../core/workload-pattern';
 import { HighlyAvailable } from '../scaling/highly-available';
@@ -103,8 +106,22 @@ export function buildTrack(
   return { name, scope, deployment, targetPort, replicas, highAvailability };
 }
 
+/** One track of a release to build: its name (the track label's value), props and replicas. */
+export interface TrackSpec {
+  readonly name: string;
+  readonly track: ReleaseTrackProps;
+  readonly replicas: number;
+}
+
+/** The tracks of a release, in the order given (see `buildTrack`), checked to serve on one port. */
+export function buildTracks(parent: Construct, props: ReleaseProps, labels: StandardLabelsProps, specs: TrackSpec[]): BuiltTrack[] {
+  const tracks = specs.map(s => buildTrack(parent, s.name, props, s.track, labels, s.replicas));
+  checkSamePort(parent, tracks);
+  return tracks;
+}
+
 /** Every track must serve on the same port: one Service routes to any of them. */
-export function checkSamePort(parent: Construct, tracks: BuiltTrack[]): void {
+function checkSamePort(parent: Construct, tracks: BuiltTrack[]): void {
   const [first, ...rest] = tracks;
   for (const t of rest) {
     if (t.targetPort !== first.targetPort) {
@@ -132,4 +149,46 @@ export function trackService(
 /** Calls an attachment once per track. */
 export function attachToTracks(tracks: BuiltTrack[], attachment: ITrackAttachment): void {
   for (const t of tracks) attachment.attach(t.scope, t.deployment, t.name);
+}
+
+/** How a release that splits requests between two tracks (canary, A/B test) routes them. */
+export interface TrackSplit {
+  /** The HTTPRoute's rules (`TrafficRouting.gatewayApi()`), given the first and the second track's backend. */
+  readonly rules: (first: RouteBackend, second: RouteBackend) => RouteRule[];
+  /** What sends requests to the second track's canary Ingress (`TrafficRouting.ingressNginx()`). */
+  readonly canary: NginxCanary;
+}
+
+/** What `routeToTracks` created. */
+export interface RoutedTracks {
+  /** One Service per track, in the order of the tracks. */
+  readonly services: kplus.Service[];
+  /** The HTTPRoute, with `TrafficRouting.gatewayApi()`. */
+  readonly route?: ApiObject;
+  /** The first track's Ingress and the second's canary Ingress, with `TrafficRouting.ingressNginx()`. */
+  readonly ingresses: kplus.Ingress[];
+}
+
+/**
+ * Routes requests to the two tracks of a split release: a Service per track (`service` in the
+ * track's scope, selecting its pods), and an HTTPRoute with `split.rules` (gatewayApi) or an
+ * Ingress to the first track with a canary Ingress (`<second track>-ingress`) to the second
+ * (ingressNginx).
+ */
+export function routeToTracks(
+  parent: Construct, tracks: BuiltTrack[], labels: StandardLabelsProps, port: number, routing: TrafficRouting, options: any, split: TrackSplit,
+): RoutedTracks {
+  const [first, second] = tracks;
+  const services = tracks.map(t => trackService(t.scope, 'service', labels, port, first.targetPort, t.name));
+  const [firstBackend, secondBackend] = services.map(service => ({ service, port }));
+  if (routing.kind === 'gatewayApi') {
+    return { services, route: createHttpRoute(parent, 'route', options, split.rules(firstBackend, secondBackend), labels), ingresses: [] };
+  }
+  return {
+    services,
+    ingresses: [
+      createNginxIngress(parent, 'ingress', options, firstBackend, undefined, labels),
+      createNginxIngress(parent, `${second.name}-ingress`, options, secondBackend, split.canary, labels),
+    ],
+  };
 }

@@ -7,6 +7,13 @@ import {
   HttpRoute, HttpRouteSpecRules, HttpRouteSpecRulesMatches, HttpRouteSpecRulesMatchesHeadersType, HttpRouteSpecRulesMatchesPathType,
 } from '../imports/gateway-api';
 
+/**
+ * What one Gateway API HTTPRoute may hold: the `maxItems` of `spec.rules` and `spec.hostnames` in
+ * the gateway.networking.k8s.io/v1 HTTPRoute CRD (v1.0 to v1.4). An API server with the CRDs
+ * installed refuses a longer list, so patterns split their rules or fail at synth instead.
+ */
+export const HTTP_ROUTE_LIMITS = { rules: 16, hostnames: 16 } as const;
+
 /** A Service port that a route sends requests to, with its share. */
 export interface RouteBackend {
   readonly service: kplus.Service;

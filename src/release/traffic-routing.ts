@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { HTTP_ROUTE_LIMITS } from '../core/traffic-routes';
 import { invalid, isDnsLabel, isDnsSubdomain, isHostname, isHttpPathPrefix, validateProps } from '../core/validation';
 
 /**
@@ -127,6 +128,9 @@ export class TrafficRouting {
       if (!Array.isArray(hostnames)) invalid(scope, `${field}.hostnames`, hostnames, 'must be a list of host names');
       hostnames.forEach((h: unknown, i: number) => checkHost(scope, `${field}.hostnames[${i}]`, h, true));
       if (new Set(hostnames).size !== hostnames.length) invalid(scope, `${field}.hostnames`, hostnames, 'must not repeat a host name');
+      if (hostnames.length > HTTP_ROUTE_LIMITS.hostnames) {
+        invalid(scope, `${field}.hostnames`, hostnames, `must list at most ${HTTP_ROUTE_LIMITS.hostnames} host names: a Gateway API HTTPRoute holds no more`);
+      }
     }
     if (this.kind === 'ingressNginx') {
       if (o.host !== undefined) checkHost(scope, `${field}.host`, o.host, true);

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { StandardLabelsProps } from '../core/labels';
 import { IRoutedBackends } from '../core/routed-backends';
-import { RouteBackend, createGateway, createHttpRoute, createIngress } from '../core/traffic-routes';
+import { HTTP_ROUTE_LIMITS, RouteBackend, createGateway, createHttpRoute, createIngress } from '../core/traffic-routes';
 import { invalid, isDnsSubdomain, isHostname, isHttpPathPrefix, validateList, validatePort, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
 import { HOSTNAME_ALLOWED, PATH_PREFIX_ALLOWED, TrafficRouting } from '../release/traffic-routing';
@@ -101,7 +101,8 @@ interface CheckedRoute {
  * API gateway (microservice architecture): one external entry point for many internal services.
  * Requests are routed by host and path prefix to ClusterIP Services, which stay unreachable from
  * outside except through the gateway. By default a Gateway API Gateway (`gatewayClassName`, HTTP
- * or HTTPS from a TLS Secret) and one HTTPRoute per set of host names; or HTTPRoutes attached to
+ * or HTTPS from a TLS Secret) and one HTTPRoute per set of host names (more when a set has
+ * over 16 routes, an HTTPRoute's limit); or HTTPRoutes attached to
  * an existing Gateway; or one ingress-nginx Ingress. Cross-cutting concerns (rate limiting,
  * authentication) are implementation features: see the docs page for what each backend offers.
  */
@@ -110,7 +111,10 @@ export class ApiGateway extends Construct implements IRoutedBackends {
   public readonly backends: kplus.Service[];
   /** The Gateway, when `gatewayClassName` created one. */
   public readonly gateway?: ApiObject;
-  /** The HTTPRoutes (Gateway API), one per distinct set of host names. */
+  /**
+   * The HTTPRoutes (Gateway API): one per distinct set of host names, split into several when a
+   * set has more than 16 routes (an HTTPRoute holds at most 16 rules; the Gateway merges them).
+   */
   public readonly routes: ApiObject[];
   /** The Ingress, with `TrafficRouting.ingressNginx()`. */
   public readonly ingress?: kplus.Ingress;
@@ -157,8 +161,17 @@ export class ApiGateway extends Construct implements IRoutedBackends {
       this.gateway = createGateway(this, 'gateway', props.gatewayClassName!, [{ name: tls ? 'https' : 'http', port: listenerPort, tlsSecretName: tls }], labels);
       parent = { gatewayName: this.gateway.name };
     }
-    this.routes = groupByHosts(routes).map(([hosts, group], i) => createHttpRoute(this, i === 0 ? 'route' : `route-${i}`,
-      { ...parent, hostnames: hosts }, group.map(r => ({ pathPrefix: r.pathPrefix, backends: [r.backend] })), labels as StandardLabelsProps));
+    this.routes = groupByHosts(routes).flatMap(([hosts, group, first], i) => {
+      if (hosts.length > HTTP_ROUTE_LIMITS.hostnames) {
+        const field = props.routes[first].hostnames === undefined ? 'hostnames' : `routes[${first}].hostnames`;
+        invalid(this, field, hosts, `must list at most ${HTTP_ROUTE_LIMITS.hostnames} host names with the Gateway API: an HTTPRoute holds no more`);
+      }
+      // Routes of one host set beyond an HTTPRoute's 16 rules go to further HTTPRoutes: the
+      // Gateway merges the rules of every route for a host, and each path has one backend.
+      const base = i === 0 ? 'route' : `route-${i}`;
+      return chunks(group, HTTP_ROUTE_LIMITS.rules).map((part, k) => createHttpRoute(this, k === 0 ? base : `${base}-part-${k + 1}`,
+        { ...parent, hostnames: hosts }, part.map(r => ({ pathPrefix: r.pathPrefix, backends: [r.backend] })), labels as StandardLabelsProps));
+    });
   }
 }
 
@@ -211,13 +224,23 @@ function checkHostnames(scope: Construct, field: string, hostnames: string[]): s
   return [...hostnames];
 }
 
-/** Routes grouped by their host names (one HTTPRoute per group), in the order first seen. */
-function groupByHosts(routes: CheckedRoute[]): Array<[string[], CheckedRoute[]]> {
-  const groups = new Map<string, [string[], CheckedRoute[]]>();
-  for (const r of routes) {
+/**
+ * Routes grouped by their host names (one HTTPRoute per group), in the order first seen, with the
+ * index of the group's first route.
+ */
+function groupByHosts(routes: CheckedRoute[]): Array<[string[], CheckedRoute[], number]> {
+  const groups = new Map<string, [string[], CheckedRoute[], number]>();
+  routes.forEach((r, i) => {
     const key = [...r.hostnames].sort().join(',');
-    if (!groups.has(key)) groups.set(key, [r.hostnames, []]);
+    if (!groups.has(key)) groups.set(key, [r.hostnames, [], i]);
     groups.get(key)![1].push(r);
-  }
+  });
   return [...groups.values()];
+}
+
+/** The list cut into consecutive pieces of at most `size` items. */
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
 }

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ApiRoute, checkBackend, checkRoutes } from './api-gateway';
 import { IRoutedBackends } from '../core/routed-backends';
-import { createHttpRoute, createIngress } from '../core/traffic-routes';
+import { HTTP_ROUTE_LIMITS, createHttpRoute, createIngress } from '../core/traffic-routes';
 import { invalid, validateList, validateProps } from '../core/validation';
 import { patternLabels } from '../core/workload-pattern';
 import { TrafficRouting } from '../release/traffic-routing';
@@ -92,6 +92,13 @@ export class Strangler extends Construct implements IRoutedBackends {
     }
     const hosts = moved[0]?.hostnames ?? (props.hostnames === undefined ? [] : checkRoutes(this, 'legacy', [{ service: props.legacy, port: legacy.port }], props.hostnames)[0].hostnames);
     if (routing.kind === 'gatewayApi') {
+      // One HTTPRoute keeps the catch-all and the moved paths together, so it must fit them all.
+      if (moved.length >= HTTP_ROUTE_LIMITS.rules) {
+        invalid(this, 'strangled', `${moved.length} paths`, `must list at most ${HTTP_ROUTE_LIMITS.rules - 1} paths with TrafficRouting.gatewayApi(): the HTTPRoute holds ${HTTP_ROUTE_LIMITS.rules} rules, one of them the legacy catch-all; move services under a shared path prefix, or use TrafficRouting.ingressNginx()`);
+      }
+      if (hosts.length > HTTP_ROUTE_LIMITS.hostnames) {
+        invalid(this, 'hostnames', hosts, `must list at most ${HTTP_ROUTE_LIMITS.hostnames} host names with TrafficRouting.gatewayApi(): an HTTPRoute holds no more`);
+      }
       this.route = createHttpRoute(this, 'route', { ...options, hostnames: hosts }, [
         ...moved.map(r => ({ pathPrefix: r.pathPrefix, backends: [r.backend] })),
         { pathPrefix: '/', backends: [legacy] },

@@ -220,6 +220,10 @@ describe('BlueGreenDeployment', () => {
       .toThrow('test/i: invalid routing.hostnames[0] "10.0.0.1": must be a DNS host name of at most 253 characters, optionally starting with "*." (not an IP address)');
     expect(() => new BlueGreenDeployment(chart, 'j', { blue: track('1'), green: track('2'), routing: TrafficRouting.ingressNginx({ pathPrefix: 'api' }) }))
       .toThrow('test/j: invalid routing.pathPrefix "api": must be an absolute URL path of at most 1024 characters, e.g. "/" or "/api"');
+    const hosts = Array.from({ length: 17 }, (_, i) => `h${i}.example.com`);
+    expect(() => new BlueGreenDeployment(chart, 'k', { blue: track('1'), green: track('2'), routing: gateway(hosts) }))
+      .toThrow(`test/k: invalid routing.hostnames ${JSON.stringify(hosts)}: must list at most 16 host names: a Gateway API HTTPRoute holds no more`);
+    expect(() => new BlueGreenDeployment(chart, 'l', { blue: track('1'), green: track('2'), routing: gateway(hosts.slice(1)) })).not.toThrow();
   });
 });
 

@@ -103,6 +103,44 @@ describe('ApiGateway', () => {
     expect(docsRoute.spec.hostnames).toEqual(['docs.example.com']);
   });
 
+  test('more routes for one host set than an HTTPRoute holds: further HTTPRoutes, every path once', () => {
+    const chart = Testing.chart();
+    const orders = service(chart, 'orders');
+    const docs = service(chart, 'docs');
+    const paths = Array.from({ length: 35 }, (_, i) => `/v${i}`);
+    const gw = new ApiGateway(chart, 'edge', {
+      gatewayClassName: 'traefik',
+      hostnames: ['api.example.com'],
+      routes: [...paths.map(pathPrefix => ({ pathPrefix, service: orders })), { service: docs, hostnames: ['docs.example.com'] }],
+    });
+    const ms = synth(chart);
+    expect(() => validateManifests(ms)).not.toThrow();
+    const routes = kinds(ms, 'HTTPRoute');
+    expect(gw.routes.map(r => r.node.id)).toEqual(['route', 'route-part-2', 'route-part-3', 'route-1']);
+    expect(routes.map(r => r.spec.rules.length)).toEqual([16, 16, 3, 1]);
+    const api = routes.slice(0, 3);
+    for (const r of api) {
+      expect(r.spec.hostnames).toEqual(['api.example.com']);
+      expect(r.spec.parentRefs).toEqual(routes[0].spec.parentRefs);
+    }
+    expect(api.flatMap(r => r.spec.rules.map((rule: any) => rule.matches[0].path.value))).toEqual(paths);
+    expect(routes[3].spec.hostnames).toEqual(['docs.example.com']);
+  });
+
+  test('an HTTPRoute holds at most 16 host names (Gateway API): more fail at synth', () => {
+    const chart = Testing.chart();
+    const orders = service(chart, 'orders');
+    const hosts = Array.from({ length: 17 }, (_, i) => `h${i}.example.com`);
+    expect(() => new ApiGateway(chart, 'a', { gatewayClassName: 'traefik', hostnames: hosts, routes: [{ service: orders }] }))
+      .toThrow(`test/a: invalid hostnames ${JSON.stringify(hosts)}: must list at most 16 host names with the Gateway API: an HTTPRoute holds no more`);
+    expect(() => new ApiGateway(chart, 'b', { gatewayClassName: 'traefik', routes: [{ service: orders, pathPrefix: '/o' }, { service: orders, hostnames: hosts }] }))
+      .toThrow(`test/b: invalid routes[1].hostnames ${JSON.stringify(hosts)}: must list at most 16 host names with the Gateway API`);
+    // ingress-nginx has no such limit: one Ingress with a rule per host.
+    const ingress = new ApiGateway(chart, 'c', { routing: TrafficRouting.ingressNginx(), hostnames: hosts, routes: [{ service: orders }] });
+    expect(ingress.ingress).toBeDefined();
+    expect(() => new ApiGateway(chart, 'd', { gatewayClassName: 'traefik', hostnames: hosts.slice(0, 16), routes: [{ service: orders }] })).not.toThrow();
+  });
+
   test('TLS from a Secret: an HTTPS listener on 443; or one Ingress with TLS', () => {
     const chart = Testing.chart();
     const orders = service(chart, 'orders');
@@ -216,5 +254,14 @@ describe('Strangler', () => {
       .toThrow('test/c: invalid legacyPort 81: must be a port of test/legacy-app/legacyService: 80');
     expect(() => new Strangler(chart, 'd', { legacy, strangled: [{ pathPrefix: '/o', service: orders, hostnames: ['x.example.com'] }], routing: gw }))
       .toThrow('test/d: invalid strangled[0].hostnames ["x.example.com"]: must be left out: the strangled application has one set of host names (hostnames)');
+    // The one HTTPRoute holds the moved paths and the catch-all: at most 16 rules, 16 host names.
+    const moved = (n: number) => Array.from({ length: n }, (_, i) => ({ pathPrefix: `/p${i}`, service: orders }));
+    expect(() => new Strangler(chart, 'e', { legacy, strangled: moved(15), routing: gw })).not.toThrow();
+    expect(() => new Strangler(chart, 'f', { legacy, strangled: moved(16), routing: gw }))
+      .toThrow('test/f: invalid strangled "16 paths": must list at most 15 paths with TrafficRouting.gatewayApi(): the HTTPRoute holds 16 rules, one of them the legacy catch-all; move services under a shared path prefix, or use TrafficRouting.ingressNginx()');
+    expect(() => new Strangler(chart, 'g', { legacy, strangled: moved(16), routing: TrafficRouting.ingressNginx() })).not.toThrow();
+    const hosts = Array.from({ length: 17 }, (_, i) => `h${i}.example.com`);
+    expect(() => new Strangler(chart, 'h', { legacy, hostnames: hosts, strangled: moved(1), routing: gw }))
+      .toThrow(`test/h: invalid hostnames ${JSON.stringify(hosts)}: must list at most 16 host names with TrafficRouting.gatewayApi(): an HTTPRoute holds no more`);
   });
 });

@@ -233,9 +233,16 @@ export function checkManifests(manifests: any[], options: CheckOptions = {}): Fi
       if (list) list.push(p); else byLabel.set(key, [p]);
     }
   }
+  // The rarest of the selector's labels: a label many pods share (a component, a track) would
+  // make every selector scan most pods again.
   const candidates = (matchLabels: Record<string, string> | undefined) => {
-    const first = Object.entries(matchLabels ?? {})[0];
-    return first ? byLabel.get(`${first[0]}=${first[1]}`) ?? [] : pods;
+    let rarest: typeof pods | undefined;
+    for (const [k, v] of Object.entries(matchLabels ?? {})) {
+      const list = byLabel.get(`${k}=${v}`) ?? [];
+      if (rarest === undefined || list.length < rarest.length) rarest = list;
+      if (rarest.length === 0) break;
+    }
+    return rarest ?? pods;
   };
 
   for (const { m, index } of objects) {

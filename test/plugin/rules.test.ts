@@ -141,6 +141,18 @@ describe('service-selects-pods', () => {
     const other = { ...service({ app: 'web' }), metadata: { name: 'web-svc', namespace: 'b' } };
     expect(messages([deployment({ namespace: 'a' }), other], 'service-selects-pods')).toHaveLength(1);
   });
+
+  test('selectors are matched through their rarest label: a label most pods share changes no finding', () => {
+    // Many pods share `component: api`; each Service also names one instance.
+    const fleet = Array.from({ length: 50 }, (_, i) => deployment({ name: `web-${i}`, labels: { component: 'api', instance: `web-${i}` } }));
+    const svc = (instance: string) => ({ ...service({ component: 'api', instance }), metadata: { name: `svc-${instance}` } });
+    expect(messages([...fleet, svc('web-49'), svc('web-0')], 'service-selects-pods')).toEqual([]);
+    expect(messages([...fleet, svc('web-50')], 'service-selects-pods')).toEqual([
+      'Service/svc-web-50: spec.selector {"component":"api","instance":"web-50"} selects no pod template in the synthesized manifests',
+    ]);
+    // A label no pod carries decides at once; the others are still all required.
+    expect(messages([...fleet, { ...service({ component: 'api', instance: 'web-1', zone: 'x' }), metadata: { name: 'svc-x' } }], 'service-selects-pods')).toHaveLength(1);
+  });
 });
 
 describe('pdb-selects-pods', () => {

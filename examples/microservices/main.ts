@@ -12,6 +12,10 @@
  *   shop-web reaches orders, nothing else.
  * The legacy shop's address is the e2e node's (10.250.0.1:18081), where the behavior check runs
  * a stand-in for it; in your cluster it is your data centre's.
+ *
+ * The next release (`buildNextApp`) publishes each service's resources as their own paths, 17 on
+ * api.shop.test: more than one HTTPRoute holds (16 rules), so the ApiGateway writes a second
+ * HTTPRoute for the rest, which the Gateway merges with the first.
  */
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
@@ -44,9 +48,17 @@ function microservice(scope: Construct, name: string): { deployment: kplus.Deplo
   return { deployment, service: deployment.exposeViaService({ name, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }) };
 }
 
+/** The resources each service serves, as the next release publishes them on api.shop.test. */
+const RESOURCES: { readonly [service: string]: string[] } = {
+  orders: ['/orders', '/carts', '/checkout', '/payments', '/invoices', '/shipments'],
+  users: ['/users', '/accounts', '/sessions', '/addresses', '/wishlists'],
+  catalog: ['/catalog', '/products', '/categories', '/search', '/reviews', '/inventory'],
+};
+
 /** The shop's services, its API gateway and the strangled monolith. */
 export class MicroservicesChart extends Chart {
-  constructor(scope: Construct, id: string) {
+  /** @param resourcePaths publish every resource path of RESOURCES (the next release), not one path per service */
+  constructor(scope: Construct, id: string, resourcePaths = false) {
     super(scope, id);
     const orders = microservice(this, 'orders');
     const users = microservice(this, 'users');
@@ -57,11 +69,13 @@ export class MicroservicesChart extends Chart {
       listenerPort: 8000,
       hostnames: ['api.shop.test'],
       partOf: 'shop',
-      routes: [
-        { pathPrefix: '/orders', service: orders.service },
-        { pathPrefix: '/users', service: users.service },
-        { pathPrefix: '/catalog', service: catalog.service },
-      ],
+      routes: resourcePaths
+        ? Object.entries({ orders, users, catalog }).flatMap(([name, s]) => RESOURCES[name].map(pathPrefix => ({ pathPrefix, service: s.service })))
+        : [
+          { pathPrefix: '/orders', service: orders.service },
+          { pathPrefix: '/users', service: users.service },
+          { pathPrefix: '/catalog', service: catalog.service },
+        ],
     });
 
     const legacy = new ExternalService(this, 'legacy-shop', { addresses: ['10.250.0.1'], port: 80, targetPort: 18081, partOf: 'shop' });
@@ -92,6 +106,11 @@ export class MicroservicesChart extends Chart {
 /** Adds this example's chart to an app. */
 export function buildApp(app: App): void {
   new MicroservicesChart(app, 'microservices');
+}
+
+/** The next release: every resource path on api.shop.test (17 routes, two HTTPRoutes). */
+export function buildNextApp(app: App): void {
+  new MicroservicesChart(app, 'microservices', true);
 }
 
 if (require.main === module) {

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { factory, harness, labelled, Recipe, show } from './recipes';
 import {
-  AmbassadorProxy, CompletionMode, ControllerReplication, CustomResourceDefinition, CustomResourceScope, DaemonUpdateStrategy,
+  AmbassadorProxy, CompletionMode, ControllerReplication, CustomResourceDefinition, CustomResourceScope, DaemonUpdateStrategy, DataImageMode,
   HealthProbe, JobRestartPolicy, JsonSchema, PrinterColumnType, ResourcePreset, SingletonEviction, SingletonGuarantee, WorkQueueMode,
   BlueGreenColor, ReleaseStrategy, RequestMatch, TrafficRouting,
 } from '../../src';
@@ -685,6 +685,25 @@ export function immutableConfigImageScenarios(): Arb<Scenario> {
     [1, fc.tuple(perEnvironment(one, 'images'), one).map(([w, i]) => ({ ...w, image: i }))],
   );
   return fc.tuple(scenarios, which).map(([s, w]) => mergeProps(s, w));
+}
+
+export function dataImageScenarios(): Arb<Scenario> {
+  return podPattern(names => ({
+    image: image(['registry.example.com/models/sentiment:1.0.0', `registry.example.com/models/sentiment${DIGEST}`]),
+    mode: validOr(fc.constantFrom(DataImageMode.PROCESS_NAMESPACE, DataImageMode.COPY), fc.constantFrom<unknown>('COPY', 42)),
+    mainContainer: rarely(existing(names)),
+    // The copy target (/data-image-copy) and its subpaths are refused as sources in COPY mode.
+    sourcePath: weighted<unknown>([12, absPath(['/models', '/data/model'])], [1, fc.constantFrom('/data-image-copy', '/data-image-copy/m')]),
+    // PROCESS_NAMESPACE links mountPath inside an emptyDir at its parent: '/x' has the root as parent.
+    mountPath: weighted<unknown>([12, absPath(['/mnt/models', '/srv/model'])], [1, fc.constantFrom('/models', '/mnt')]),
+    mountPathEnv: rarely(envName),
+    command: rarely(validOr(fc.constantFrom(['/copy-model'], ['sh', '-c', 'exec sleep infinity']), fc.constantFrom<unknown>([], 'cp'))),
+    containerName: configContainerName('data-image', names),
+    volumeName: configContainerName('data-image', names),
+    sizeLimit: sizeArb,
+    resources: presetArb,
+    security: securityOptions,
+  }), ['image']);
 }
 
 /** Adds fields to a scenario's props (when the props are an object at all). */

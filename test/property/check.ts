@@ -313,7 +313,7 @@ function printable(s: unknown): string {
 /** The patterns in the order the report lists them. */
 const ORDER = [
   'LeaderElected', 'WorkQueue', 'Singleton', 'BatchJob', 'PeriodicJob', 'DaemonService', 'StatefulService', 'Controller', 'Operator',
-  'Sidecar', 'Ambassador', 'Adapter', 'StartupSequence', 'GracefulShutdown', 'HighlyAvailable', 'ImmutableConfigImage', 'ConfigTemplate',
+  'Sidecar', 'Ambassador', 'Adapter', 'StartupSequence', 'GracefulShutdown', 'HighlyAvailable', 'ImmutableConfigImage', 'ConfigTemplate', 'DataImage',
   'HashedConfigMap', 'HashedSecret', 'CustomResourceDefinition', 'RestrictedPods.applyTo', 'DisruptionBudget',
 ];
 

@@ -1,10 +1,10 @@
 import * as fc from 'fast-check';
 import {
-  adapterScenarios, ambassadorScenarios, baseWorkload, BaseWorkloadSpec, baseWorkloadSpec, configTemplateScenarios, gracefulShutdownScenarios,
-  highlyAvailableScenarios, immutableConfigImageScenarios, sidecarScenarios, StartupScenario, startupSequenceScenarios,
+  adapterScenarios, ambassadorScenarios, baseWorkload, BaseWorkloadSpec, baseWorkloadSpec, configTemplateScenarios, dataImageScenarios,
+  gracefulShutdownScenarios, highlyAvailableScenarios, immutableConfigImageScenarios, sidecarScenarios, StartupScenario, startupSequenceScenarios,
 } from './arbitraries';
 import { describeProperties, evaluate, PatternProperty } from './check';
-import { Adapter, Ambassador, ConfigTemplate, GracefulShutdown, HighlyAvailable, ImmutableConfigImage, Sidecar, StartupSequence } from '../../src';
+import { Adapter, Ambassador, ConfigTemplate, DataImage, GracefulShutdown, HighlyAvailable, ImmutableConfigImage, Sidecar, StartupSequence } from '../../src';
 
 // Pod patterns attach to a plain cdk8s-plus workload (`web`: a Deployment most of the time, also a
 // StatefulSet, DaemonSet, Job, CronJob or Pod) that is itself valid and restricted.
@@ -65,6 +65,12 @@ describeProperties('pod patterns', [
     seed: 1108,
     scenarios: configTemplateScenarios(),
     build: (ctx, s) => { new ConfigTemplate(ctx.chart, 'x', ctx.materialize(s.props)); },
+  },
+  {
+    name: 'DataImage',
+    seed: 1109,
+    scenarios: dataImageScenarios(),
+    build: (ctx, s) => { new DataImage(ctx.chart, 'x', ctx.materialize(s.props)); },
   },
 ]);
 

@@ -28,18 +28,24 @@ function answerOf(docs, serviceName) {
   return arg.slice('--name='.length);
 }
 
-/** A chart route's promise: [{ host, path, answer }] per rule (a probe path under each prefix). */
+/**
+ * What a host's routes promise: [{ prefix, path, answer }] per rule (a probe path under each prefix),
+ * over every HTTPRoute of the chart whose name starts with `prefix` (an ApiGateway writes a host
+ * set's rules beyond 16 into further HTTPRoutes, `<id>-part-2`, ...).
+ */
 function promises(t, prefix) {
   const docs = readChart(gw.chartInEffect(t.stem));
-  const route = gw.inChart(docs, 'HTTPRoute', prefix);
-  const host = route.spec.hostnames[0];
+  const routes = docs.filter((d) => d.kind === 'HTTPRoute' && d.metadata.name.startsWith(prefix));
+  expect(routes.length > 0, `the chart has no HTTPRoute named ${prefix}*`);
+  const host = routes[0].spec.hostnames[0];
+  for (const r of routes) expect(r.spec.hostnames[0] === host, `${r.metadata.name} answers ${r.spec.hostnames[0]}, not ${host}`);
   return {
-    route: route.metadata.name,
+    routes: routes.map((r) => ({ name: r.metadata.name, rules: r.spec.rules.length })),
     host,
-    rules: route.spec.rules.map((r) => {
+    rules: routes.flatMap((route) => route.spec.rules.map((r) => {
       const p = r.matches[0].path.value;
       return { prefix: p, path: `${p.replace(/\/$/, '')}/probe`, answer: answerOf(docs, r.backendRefs[0].name) };
-    }),
+    })),
   };
 }
 
@@ -60,24 +66,38 @@ async function withLegacyShop(fn) {
   }
 }
 
-/** Sends PER_PATH requests per rule; fails unless each rule's requests all reach its service. */
+/**
+ * Sends PER_PATH requests per rule; fails unless each rule's requests all reach its service. The
+ * first route must be accepted; a rule of a further route is given 20 s to answer (Traefik merges a
+ * new route within its providers' throttle) before its requests are counted.
+ */
 async function checkRoutes(t, prefix) {
   const p = promises(t, prefix);
-  await gw.waitRouted(t, p.route, p.host, {}, { timeout: 60, pathname: p.rules[0].path });
+  await gw.waitRouted(t, p.routes[0].name, p.host, {}, { timeout: 60, pathname: p.rules[0].path });
   const seen = [];
-  let ok = true;
+  const missed = [];
   for (const r of p.rules) {
+    try {
+      await t.eventually(`${p.host}${r.path} answered by ${r.answer}`, async () => (await gw.sendRequests(p.host, 1, {}, { pathname: r.path })).counts[r.answer] === 1, { timeout: 20, interval: 1 });
+    } catch (e) {
+      if (!(e instanceof BehaviorFailure)) throw e;
+    }
     const got = await gw.sendRequests(p.host, PER_PATH, {}, { pathname: r.path });
     seen.push(`${r.path} → ${gw.formatCounts(got.counts)}`);
-    if (got.counts[r.answer] !== PER_PATH) ok = false;
+    if (got.counts[r.answer] !== PER_PATH) missed.push(`${r.path} → ${gw.formatCounts(got.counts)}, not ${r.answer}`);
   }
   const detail = `${p.host}: ${seen.join('; ')}`;
-  expect(ok, `${detail}: not every request reached the service its route names (${p.rules.map((r) => `${r.prefix} → ${r.answer}`).join(', ')})`);
+  // The paths that failed first: with many rules, the whole list would hide them.
+  expect(!missed.length, `${p.host}: ${missed.join('; ')}: not every request reached the service its route names (${p.rules.length} paths; ${detail})`);
   return detail;
 }
 
 const API_CHECK = `every path of api.shop.test reaches its own service (${PER_PATH} requests a path through the gateway)`;
 const WWW_CHECK = 'the strangled path reaches the new service, every other path the legacy shop outside the cluster';
+const SPLIT_CHECK = 'the next release\'s 17 paths of api.shop.test, in two HTTPRoutes (an HTTPRoute holds 16 rules), each reach their service';
+
+/** Whether SPLIT_CHECK applied the next release (its counterpart re-runs it on the broken release). */
+let nextApplied = false;
 
 export default {
   pattern: 'ApiGateway, Strangler, ExternalService',
@@ -85,17 +105,33 @@ export default {
   checks: [
     { name: API_CHECK, timeout: 120, run: (t) => checkRoutes(t, API_ROUTE) },
     { name: WWW_CHECK, timeout: 120, run: (t) => withLegacyShop(() => checkRoutes(t, WWW_ROUTE)) },
+    {
+      name: SPLIT_CHECK,
+      timeout: 300,
+      async run(t) {
+        if (!nextApplied) {
+          await gw.applyRelease(t, 'next');
+          nextApplied = true;
+        }
+        const p = promises(t, API_ROUTE);
+        expect(p.routes.length === 2 && p.rules.length === 17, `the next release has ${p.routes.length} HTTPRoutes with ${p.rules.length} rules for api.shop.test, not 2 with 17`);
+        const detail = await checkRoutes(t, API_ROUTE);
+        return `${p.routes.map((r) => `${r.name} (${r.rules} rules)`).join(' + ')}; ${detail}`;
+      },
+    },
   ],
   counterparts: [
     {
       check: API_CHECK,
       breaks: 'the live API route sends /users to the orders service',
       async break(t) {
-        const live = t.get('httproutes', API_ROUTE);
-        const users = live.spec.rules.findIndex((r) => r.matches[0].path.value === '/users');
-        const orders = live.spec.rules.findIndex((r) => r.matches[0].path.value === '/orders');
-        expect(users >= 0 && orders >= 0, `${live.metadata.name} has no /users or /orders rule`);
-        t.patch(`httproute/${live.metadata.name}`, [{ op: 'replace', path: `/spec/rules/${users}/backendRefs`, value: live.spec.rules[orders].backendRefs }]);
+        // The live routes of api.shop.test (one, or two once the next release is in effect).
+        const live = promises(t, API_ROUTE).routes.map((r) => t.json(['get', 'httproute', r.name]));
+        const ruleOf = (path) => live.flatMap((route) => route.spec.rules.map((r, i) => ({ route, r, i }))).find((x) => x.r.matches[0].path.value === path);
+        const users = ruleOf('/users');
+        const orders = ruleOf('/orders');
+        expect(users && orders, `${live.map((r) => r.metadata.name).join(', ')} have no /users or /orders rule`);
+        t.patch(`httproute/${users.route.metadata.name}`, [{ op: 'replace', path: `/spec/rules/${users.i}/backendRefs`, value: orders.r.backendRefs }]);
         await new Promise((r) => setTimeout(r, 3000)); // Traefik's providers' throttle (2 s)
       },
     },
@@ -107,6 +143,18 @@ export default {
         const i = live.spec.rules.findIndex((r) => r.matches[0].path.value === '/orders');
         expect(i >= 0, `${live.metadata.name} has no /orders rule`);
         t.patch(`httproute/${live.metadata.name}`, [{ op: 'remove', path: `/spec/rules/${i}` }]);
+        await new Promise((r) => setTimeout(r, 3000));
+      },
+    },
+    {
+      check: SPLIT_CHECK,
+      breaks: 'the second HTTPRoute of api.shop.test is deleted (the release is first restored: the counterparts above patched it)',
+      timeout: 300,
+      async break(t) {
+        await gw.applyRelease(t, 'next', { force: true });
+        const second = promises(t, API_ROUTE).routes[1];
+        expect(second, 'the next release has no second HTTPRoute for api.shop.test');
+        t.run(['delete', 'httproute', second.name]);
         await new Promise((r) => setTimeout(r, 3000));
       },
     },

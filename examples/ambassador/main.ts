@@ -7,7 +7,7 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { Ambassador, AmbassadorProxy, HighlyAvailable, NetworkSegmentation, ResourcePreset, RestrictedPods } from '../../src';
+import { Ambassador, AmbassadorProxy, HighlyAvailable, NetworkSegmentation, ResourcePreset, RestrictedPods, ShardProtocol } from '../../src';
 import { redisContainer } from '../shared/demo-containers';
 
 const SHARDS = 3;
@@ -37,7 +37,7 @@ export class AmbassadorChart extends Chart {
         selector: kplus.Pods.select(this, `redis-shard-${i}-pods`, { labels: { 'statefulset.kubernetes.io/pod-name': `${shards.name}-${i}` } }),
         ports: [{ port: 6379, targetPort: 6379, name: 'redis' }],
       });
-      return `${shard.name}:6379`;
+      return { host: shard.name, port: 6379 };
     });
 
     const app = new kplus.Deployment(this, 'app', {
@@ -55,7 +55,7 @@ export class AmbassadorChart extends Chart {
 
     const ambassador = new Ambassador(this, 'redis-ambassador', {
       workload: app,
-      proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers }),
+      proxy: AmbassadorProxy.twemproxy({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', protocol: ShardProtocol.REDIS, servers }),
       envVar: 'REDIS_URL',
       urlScheme: 'redis',
     });

@@ -7,7 +7,8 @@ import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Adapter, Ambassador, AmbassadorProxy, GracefulShutdown, HealthProbe, HighlyAvailable, NetworkPeer, NetworkSegmentation, RestrictedPods, Sidecar,
+  Adapter, Ambassador, AmbassadorProxy, GracefulShutdown, HealthProbe, HighlyAvailable, NetworkPeer, NetworkSegmentation, RestrictedPods,
+  ShardProtocol, Sidecar,
 } from '../../src';
 import { nginxContainer, redisContainer } from '../shared/demo-containers';
 
@@ -31,7 +32,7 @@ export class ComposedChart extends Chart {
 
     const ambassador = new Ambassador(this, 'cache-ambassador', {
       workload: shop,
-      proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: [`${cacheService.name}:6379`] }),
+      proxy: AmbassadorProxy.twemproxy({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', protocol: ShardProtocol.REDIS, servers: [{ host: cacheService.name, port: 6379 }] }),
       envVar: 'REDIS_URL',
       urlScheme: 'redis',
     });

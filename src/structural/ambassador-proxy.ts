@@ -37,6 +37,7 @@ export interface EnvoyTcpProxyOptions {
 
 /**
  * Options of a twemproxy ambassador that shards keys over several Redis servers.
+ * @deprecated Use `TwemproxyOptions` with `AmbassadorProxy.twemproxy`.
  */
 export interface TwemproxyRedisOptions {
   /**
@@ -192,8 +193,11 @@ export class AmbassadorProxy {
   }
 
   /**
-   * twemproxy (nutcracker) sharding Redis keys over `servers` with consistent hashing (ketama),
-   * listening on 127.0.0.1: the application sees one Redis.
+   * twemproxy (nutcracker) sharding Redis keys over `servers`, given as `host:port`: the same
+   * proxy as `AmbassadorProxy.twemproxy` with `protocol: ShardProtocol.REDIS` and its defaults
+   * (md5 ketama hashing, no auto-ejection, a 1 s timeout, stats on 127.0.0.1:22222).
+   * @deprecated Use `AmbassadorProxy.twemproxy({ protocol: ShardProtocol.REDIS, servers: [{ host, port }] })`,
+   * which also names servers on the ring and sets the hash, timeout and stats port.
    */
   public static twemproxyRedis(options: TwemproxyRedisOptions): AmbassadorProxy {
     if (options.servers.length === 0) invalidInput('AmbassadorProxy.twemproxyRedis', 'servers', options.servers, 'must list at least one host:port');
@@ -204,29 +208,8 @@ export class AmbassadorProxy {
     }
     const listenPort = options.listenPort ?? 6379;
     checkPort('twemproxyRedis', 'listenPort', listenPort);
-    const config = [
-      'redis:',
-      `  listen: 127.0.0.1:${listenPort}`,
-      '  hash: fnv1a_64',
-      '  distribution: ketama',
-      '  redis: true',
-      '  auto_eject_hosts: true',
-      '  server_retry_timeout: 2000',
-      '  server_failure_limit: 1',
-      '  servers:',
-      ...options.servers.map(s => `  - ${s}:1`),
-      '',
-    ].join('\n');
-    return new AmbassadorProxy({
-      kind: 'twemproxy',
-      image: options.image,
-      listenPort,
-      configFileName: 'nutcracker.yml',
-      config,
-      args: (dir: string) => ['--conf-file', `${dir}/nutcracker.yml`],
-      command: ['nutcracker'],
-      upstreams: [...options.servers],
-    });
+    const servers = options.servers.map(s => ({ host: s.slice(0, s.lastIndexOf(':')), port: Number(s.slice(s.lastIndexOf(':') + 1)) }));
+    return AmbassadorProxy.twemproxy({ image: options.image, protocol: ShardProtocol.REDIS, listenPort, servers });
   }
 
   /**

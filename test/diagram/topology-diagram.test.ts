@@ -6,7 +6,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { mermaidParseErrors } from './mermaid';
 import {
   Adapter, Ambassador, AmbassadorProxy, ContainerRole, DiagramDirection, DiagramEdgeKind, DiagramNode, HealthProbe, LeaderElected, Sidecar,
-  StartupSequence, TopologyDiagram, WorkQueue,
+  ShardProtocol, StartupSequence, TopologyDiagram, WorkQueue,
 } from '../../src';
 
 const deployment = (name: string, labels: Record<string, string>, containers: any[] = [{ name: 'app', image: 'shop/app:1.0' }], extra: any = {}) => ({
@@ -104,7 +104,9 @@ describe('containers and their roles', () => {
     new Ambassador(chart, 'cache', {
       workload: web,
       envVar: 'REDIS_URL',
-      proxy: AmbassadorProxy.twemproxyRedis({ image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', servers: ['redis-0.redis:6379', 'redis-1.redis:6379'] }),
+      proxy: AmbassadorProxy.twemproxy({
+        image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', protocol: ShardProtocol.REDIS, servers: [{ host: 'redis-0.redis', port: 6379 }, { host: 'redis-1.redis', port: 6379 }],
+      }),
     });
     new Adapter(chart, 'metrics', { workload: web, container: { name: 'exporter', image: 'nginx/nginx-prometheus-exporter:1.3.0' }, metricsPort: 9113 });
     const seq = new StartupSequence(chart, 'start', { workload: web });

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Ambassador, AmbassadorProxy } from '../../src';
+import { Ambassador, AmbassadorProxy, ShardProtocol } from '../../src';
 import { container, only, podSpec, synth } from '../util';
 
 function setup() {
@@ -23,12 +23,19 @@ describe('Ambassador', () => {
     expect(container(spec, 'app').env).toEqual([{ name: 'REDIS_URL', value: 'redis://localhost:6379' }]);
     const proxy = container(spec, 'ambassador');
     expect(proxy.image).toBe('ghcr.io/cdk8s-patterns/twemproxy:0.5.0');
-    expect(proxy.args).toEqual(['--conf-file', '/etc/ambassador/nutcracker.yml']);
+    expect(proxy.args).toEqual(['--conf-file', '/etc/ambassador/nutcracker.yml', '--stats-addr', '127.0.0.1', '--stats-port', '22222']);
     expect(proxy.volumeMounts).toEqual([{ name: 'ambassador-config', mountPath: '/etc/ambassador', readOnly: true }]);
     const cm = only(manifests, 'ConfigMap');
     expect(spec.volumes).toEqual([{ name: 'ambassador-config', configMap: { name: cm.metadata.name } }]);
     expect(cm.data['nutcracker.yml']).toContain('listen: 127.0.0.1:6379');
     expect(cm.data['nutcracker.yml']).toContain('  - redis-0.redis:6379:1\n  - redis-1.redis:6379:1');
+    // The deprecated factory is AmbassadorProxy.twemproxy for Redis, with its defaults (md5, no auto-ejection).
+    const same = AmbassadorProxy.twemproxy({
+      image: 'ghcr.io/cdk8s-patterns/twemproxy:0.5.0', protocol: ShardProtocol.REDIS, servers: [{ host: 'redis-0.redis', port: 6379 }, { host: 'redis-1.redis', port: 6379 }],
+    });
+    expect(cm.data['nutcracker.yml']).toBe(same.config);
+    expect(same.config).toContain('  hash: md5\n');
+    expect(same.config).toContain('  auto_eject_hosts: false\n');
     expect(cm.metadata.labels).toMatchObject({ 'app.kubernetes.io/component': 'ambassador', 'app.kubernetes.io/managed-by': 'cdk8s-patterns' });
     expect(amb.url).toBe('redis://localhost:6379');
     expect(proxy.securityContext.capabilities).toEqual({ drop: ['ALL'] });

@@ -18,6 +18,18 @@ source "$IMAGES_DIR/lib.sh"
 
 # ---------------------------------------------------------------- helpers (inside a test)
 
+# The unpacked directory of a demo image: demo-<name>, or demo-<name>-<tag> when the list has the
+# name with several tags (storefront 1.0.0 and 2.0.0 are different images).
+demo_key() {
+  local ref=$1 base
+  base="$(basename "${ref%%:*}")"
+  if [[ $(grep -vE '^\s*(#|$)' "$DEMO_LIST" | awk '{print $1}' | grep -c "/$base:") -gt 1 ]]; then
+    echo "demo-$base-${ref##*:}"
+  else
+    echo "demo-$base"
+  fi
+}
+
 PIDS=()
 stop_all() {
   local p
@@ -448,7 +460,7 @@ t_demo() {
   local ref user ep links name R
   [[ -f $DEMO_LIST ]] || { echo "SKIP demo: no $DEMO_LIST"; return 0; }
   while read -r ref user ep links; do
-    name="demo-$(basename "${ref%%:*}")"
+    name="$(demo_key "$ref")"
     R="$(prepare "$name" ro)"
     check_out "$ref: USER $user, ENTRYPOINT $ep" "^$user $(sed 's/[][]/\\&/g' <<<"$ep")\$" \
       cfg "$name" '.config.User + " " + (.config.Entrypoint | tojson)'
@@ -524,7 +536,7 @@ for ref in $(bash "$IMAGES_DIR/build.sh" --list | grep '^registry.example.com/sh
   env="${ref#*config-}"; REFS["config-${env%%:*}-${ref##*:}"]=$ref
 done
 if [[ -f $DEMO_LIST ]]; then
-  while read -r ref _; do REFS["demo-$(basename "${ref%%:*}")"]=$ref; done < <(grep -vE '^\s*(#|$)' "$DEMO_LIST")
+  while read -r ref _; do REFS["$(demo_key "$ref")"]=$ref; done < <(grep -vE '^\s*(#|$)' "$DEMO_LIST")
 fi
 # which images each test needs
 declare -A NEEDS=([curl]="curl busybox" [exporter]="exporter nginx" [twemproxy]="twemproxy redis" [flask]="flask redis")

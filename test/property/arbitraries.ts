@@ -5,7 +5,7 @@ import { factory, harness, labelled, Recipe, show } from './recipes';
 import {
   AmbassadorProxy, CompletionMode, ControllerReplication, CustomResourceDefinition, CustomResourceScope, DaemonUpdateStrategy, DataImageMode,
   HealthProbe, JobRestartPolicy, JsonSchema, PrinterColumnType, ResourcePreset, SingletonEviction, SingletonGuarantee, WorkQueueMode,
-  BlueGreenColor, ReleaseStrategy, RequestMatch, TrafficRouting,
+  BlueGreenColor, ReleaseStrategy, RequestMatch, TrafficRouting, DaprSidecarMode, DistributedLock,
 } from '../../src';
 
 /*
@@ -764,8 +764,81 @@ function workloadScenarios(props: Arb<Props>, required: string[] = ['containers'
   return rec({ namespace: namespaceArb, props: withBrokenProps(props, required, extraMistypes) });
 }
 
+// ---------------------------------------------------------------------------------------------
+// DistributedLock (LeaderElected and Singleton's `distributedLock`)
+
+/** A daprd port: its default or another free one mostly, else one that collides with daprd's others (or is no port). */
+function lockPort(own: number[]): Arb<unknown> {
+  const other = weighted<unknown>([3, fc.constantFrom(3500, 3501, 50001, 50002, 9090)], [1, port]);
+  return seldom(weighted<unknown>([4, fc.constantFrom(...own)], [1, other]), 4);
+}
+
+const redisPasswordSecret = harness('Secret.fromSecretName(chart, \'pw\', \'redis-auth\')', ctx => kplus.Secret.fromSecretName(ctx.chart, ctx.id('pw-'), 'redis-auth'));
+
+/** The Redis password: none mostly, a Secret (with or without its key), rarely a key without a Secret or a bad key. */
+const redisPassword: Arb<Props> = weighted<Props>(
+  [12, fc.constant({})],
+  [3, fc.constant({ redisPasswordSecret })],
+  [3, fc.constantFrom('password', 'redis-password', 'auth.key').map(k => ({ redisPasswordSecret, redisPasswordKey: k }))],
+  [1, fc.constantFrom<Props>({ redisPasswordKey: 'password' }, { redisPasswordSecret, redisPasswordKey: '' }, { redisPasswordSecret, redisPasswordKey: 'has space' },
+    { redisPasswordSecret: 'redis-auth' }, { redisPasswordSecret: null })],
+);
+
+/** `DistributedLock.daprRedis(...)` with mostly valid options, or a value that is not a DistributedLock. */
+export const distributedLockArb: Arb<unknown> = validOr(
+  fc.tuple(partial({
+    redisHost: validOr(
+      fc.constantFrom('redis:6379', 'redis', 'redis.shared.svc.cluster.local:6380', '10.0.0.1:6379'),
+      fc.constantFrom<unknown>('', 'redis:0', 'redis:65536', 'Redis', 'a_b:6379', 'redis:', '[::1]:6379', 'redis:6379:1', 42, null),
+    ),
+    storeName: rarely(dnsName(['lockstore', 'locks'])),
+    keyPrefix: rarely(validOr(fc.constantFrom('appid', 'name', 'none', 'my-app.v1'), fc.constantFrom<unknown>('', 'a||b', 'Upper', '-x', 42))),
+    enableTls: bool,
+    startupTimeout: rarely(durationArb([1, 30, 60])),
+    mode: validOr(fc.constantFrom(DaprSidecarMode.STANDALONE, DaprSidecarMode.CONTROL_PLANE), fc.constantFrom<unknown>('sidecar', 42)),
+    image: rarely(image(['docker.io/daprio/daprd:1.18.3', 'registry.example.com/daprd:1.18.3'])),
+    httpPort: lockPort([3500, 3600]),
+    grpcPort: lockPort([50001, 50011]),
+    publicPort: lockPort([3501, 3601]),
+    metricsPort: lockPort([9090, 9091]),
+  }, ['redisHost']), redisPassword).map(([o, pw]) => ({ ...o, ...pw }))
+    .map(o => factory(`DistributedLock.daprRedis(${show(o)})`, ctx => DistributedLock.daprRedis(ctx.materialize(o)))),
+  fc.constantFrom<unknown>('redis:6379', { redisHost: 'redis:6379' }, null),
+);
+
+/** `LockSidecarOptions`. */
+export const lockSidecarArb: Arb<unknown> = validOr(
+  partial({
+    nativeSidecar: bool,
+    appId: dnsName(['my-app', 'leader']),
+    resourceId: validOr(fc.constantFrom('leader', 'my.lock', 'job-1'), fc.constantFrom<unknown>('', 'a b', 'x'.repeat(300), 42)),
+    resources: presetArb,
+  }),
+  fc.constantFrom<unknown>(true, 'native'),
+);
+
+/**
+ * The lock props merged into a LeaderElected or Singleton prop set: rarely a lock (with its
+ * sidecar options, and `clear` keys unset so that the lock is not refused for them most of the
+ * time), rarely lockSidecar alone (refused: it needs distributedLock).
+ */
+export function lockProps(clear: string[] = []): Arb<Props> {
+  const cleared: Props = Object.fromEntries(clear.map(k => [k, undefined]));
+  const withLock = rec({ distributedLock: distributedLockArb, lockSidecar: rarely(lockSidecarArb) }).map(p => {
+    const out: Props = { distributedLock: p.distributedLock };
+    if (p.lockSidecar !== undefined) out.lockSidecar = p.lockSidecar;
+    return out;
+  });
+  return weighted<Props>(
+    [22, fc.constant({})],
+    [5, withLock.map(p => ({ ...p, ...cleared }))],
+    [1, withLock],
+    [1, lockSidecarArb.map(lockSidecar => ({ lockSidecar }))],
+  );
+}
+
 export function leaderElectedScenarios(): Arb<Scenario> {
-  return workloadScenarios(workloadPattern({
+  return fc.tuple(workloadScenarios(workloadPattern({
     replicas: count(fc.constantFrom(1, 2, 3)),
     leaseName: dnsName(['scheduler-lease', 'my.lease']),
     recordEvents: bool,
@@ -775,7 +848,7 @@ export function leaderElectedScenarios(): Arb<Scenario> {
       args: validOr(fc.constantFrom(['--lease=$(LEASE_NAME)'], []), fc.constantFrom<unknown>('--lease')),
     }, ['image', 'args']), fc.constantFrom<unknown>('registry.example.com/elector:1.0', {})),
     highAvailability: bool,
-  }));
+  })), lockProps(['electorSidecar', 'recordEvents'])).map(([s, lock]) => mergeProps(s, lock));
 }
 
 export function workQueueScenarios(): Arb<Scenario> {
@@ -821,10 +894,11 @@ export function workQueueScenarios(): Arb<Scenario> {
 }
 
 export function singletonScenarios(): Arb<Scenario> {
-  return workloadScenarios(workloadPattern({
+  return fc.tuple(workloadScenarios(workloadPattern({
     guarantee: validOr(fc.constantFrom(SingletonGuarantee.AVAILABILITY, SingletonGuarantee.CONSISTENCY), fc.constantFrom<unknown>('AVAILABILITY', '')),
     eviction: validOr(fc.constantFrom(SingletonEviction.ALLOW, SingletonEviction.BLOCK), fc.constantFrom<unknown>('never')),
-  }, weighted<unknown>([1, containerList()], [1, containerList({ ports: 'named' })]), ['containers', 'guarantee']), ['containers', 'guarantee']);
+  }, weighted<unknown>([1, containerList()], [1, containerList({ ports: 'named' })]), ['containers', 'guarantee']), ['containers', 'guarantee']), lockProps())
+    .map(([s, lock]) => mergeProps(s, lock));
 }
 
 const jobOptions = {

@@ -315,6 +315,7 @@ const ORDER = [
   'LeaderElected', 'WorkQueue', 'Singleton', 'BatchJob', 'PeriodicJob', 'DaemonService', 'StatefulService', 'Controller', 'Operator',
   'Sidecar', 'Ambassador', 'Adapter', 'StartupSequence', 'GracefulShutdown', 'HighlyAvailable', 'ImmutableConfigImage', 'ConfigTemplate', 'DataImage',
   'HashedConfigMap', 'HashedSecret', 'CustomResourceDefinition', 'RestrictedPods.applyTo', 'DisruptionBudget',
+  'ScatterGather', 'ShardedService',
 ];
 
 function fragmentDir(): string {
